@@ -1,0 +1,82 @@
+"""``cnamctl validate`` and ``cnamctl schema``: offline, no credentials, no network."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+
+from cnamctl.errors import ManifestError, Problem
+from cnamctl.manifest import ManifestSet, load_manifests, manifest_json_schema
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: print a list of {file, line, message} on stdout (empty when valid).",
+)
+def validate(paths: tuple[str, ...], output_format: str) -> None:
+    """Validate manifest files and directories offline.
+
+    Every problem is reported as file:line: message; the exit status is 1 if
+    there is any.
+    """
+    try:
+        manifests = load_manifests(paths)
+    except ManifestError as err:
+        if output_format == "json":
+            click.echo(json.dumps(_problems_json(err.problems), indent=2))
+        raise
+    if output_format == "json":
+        click.echo("[]")
+    else:
+        click.echo(summary(manifests))
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of one manifest document.
+
+    Save it (cnamctl schema > cnamctl.schema.json) and point your editor at it,
+    e.g. with this first line in a manifest, for the YAML language server:
+
+    \b
+    # yaml-language-server: $schema=cnamctl.schema.json
+    """
+    click.echo(json.dumps(manifest_json_schema(), indent=2))
+
+
+def summary(manifests: ManifestSet) -> str:
+    """``3 files, 5 resources: 1 BusinessProfile, 2 CnamProfile, 2 OutgoingCallerId — valid``."""
+    counts = {
+        "BusinessProfile": len(manifests.business_profiles),
+        "CnamProfile": len(manifests.cnam_profiles),
+        "OutgoingCallerId": len(manifests.caller_ids),
+        "Settings": 1 if manifests.settings else 0,
+    }
+    total = sum(counts.values())
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+    files = _plural(len(manifests.files), "file")
+    resources = _plural(total, "resource")
+    return f"{files}, {resources}{': ' + kinds if kinds else ''} — valid"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _problems_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
+    return [
+        {
+            "file": p.location.file if p.location else None,
+            "line": p.location.line if p.location else None,
+            "message": p.message,
+        }
+        for p in problems
+    ]

@@ -1,0 +1,29 @@
+"""Manifests: models, YAML loading with file:line, validation rules."""
+
+from cnamctl.manifest.loader import load_manifests
+from cnamctl.manifest.model import (
+    API_VERSION,
+    KINDS,
+    BusinessProfile,
+    CnamProfile,
+    ManifestSet,
+    OutgoingCallerId,
+    PruneSettings,
+    SafetySettings,
+    Settings,
+)
+from cnamctl.manifest.schema import manifest_json_schema
+
+__all__ = [
+    "API_VERSION",
+    "KINDS",
+    "BusinessProfile",
+    "CnamProfile",
+    "ManifestSet",
+    "OutgoingCallerId",
+    "PruneSettings",
+    "SafetySettings",
+    "Settings",
+    "load_manifests",
+    "manifest_json_schema",
+]

@@ -1,0 +1,277 @@
+"""Pydantic models of the manifest kinds: the user-facing contract.
+
+YAML keys are camelCase (``friendlyName``); Python attributes are snake_case.
+Extra keys are forbidden. Each loaded object remembers where it came from
+(``source``) and where each of its fields sits (``loc(field)``), so problems
+found later, even by Twilio, can be reported as ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from cnamctl.errors import Location
+from cnamctl.manifest import rules
+from cnamctl.manifest.locations import nearest_location
+from cnamctl.manifest.rules.display_name import MAX_LENGTH as DISPLAY_NAME_MAX_LENGTH
+from cnamctl.manifest.rules.display_name import PATTERN as DISPLAY_NAME_PATTERN
+
+API_VERSION = "cnamctl/v1"
+_KIND = "The kind of resource this document declares."
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        str_strip_whitespace=True,
+        field_title_generator=lambda name, _info: to_camel(name),
+    )
+
+
+class _Resource(_Model):
+    """Fields every document has, plus where it was loaded from."""
+
+    api_version: Literal["cnamctl/v1"] = Field(description="Always `cnamctl/v1`.")
+    kind: str = Field(description=_KIND)
+
+    _source: Location | None = PrivateAttr(default=None)
+    _field_locations: dict[str, Location] = PrivateAttr(default_factory=dict)
+
+    def attach_locations(self, source: Location, fields: dict[str, Location]) -> None:
+        """Called by the loader; ``fields`` maps dotted camelCase paths (``phoneNumbers.1``)."""
+        self._source = source
+        self._field_locations = dict(fields)
+
+    @property
+    def source(self) -> Location | None:
+        return self._source
+
+    def loc(self, path: str | None = None) -> Location | None:
+        """Location of a camelCase field path (``displayName``, ``phoneNumbers.2``),
+        falling back to the nearest enclosing field, then the document itself."""
+        return nearest_location(self._field_locations, path, self._source)
+
+
+def _rule(check: Callable[[str], str | None]) -> AfterValidator:
+    """Turn a pure rule (message or None) into a validator with that exact message."""
+
+    def validate(value: str) -> str:
+        problem = check(value)
+        if problem:
+            raise PydanticCustomError("cnamctl", "{problem}", {"problem": problem})
+        return value
+
+    return AfterValidator(validate)
+
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+SID_PATTERN = r"^BU[0-9a-fA-F]{32}$"
+
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=NAME_PATTERN,
+        description="Local key, unique per kind: letters, digits, '.', '_', '-'.",
+    ),
+]
+PhoneNumberText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description="A US standard long-code number, E.164 (`+14155550100`) or national "
+        "(`(415) 555-0100`); normalised to E.164.",
+    ),
+]
+LongCode = Annotated[PhoneNumberText, _rule(rules.long_code_problem), AfterValidator(rules.to_e164)]
+"""A US standard long code (CNAM-eligible), normalised to E.164."""
+CallerIdNumber = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description="Any valid number, E.164 (`+442071838750`) or US national "
+        "(`(415) 555-0100`); normalised to E.164.",
+    ),
+    _rule(rules.caller_id_problem),
+    AfterValidator(rules.to_e164),
+]
+"""Any valid phone number (national formats read as US), normalised to E.164."""
+FriendlyName = Annotated[str, Field(min_length=1, max_length=64)]
+BusinessProfileSid = Annotated[str, Field(pattern=SID_PATTERN)]
+DisplayName = Annotated[
+    str,
+    Field(
+        description="CNAM display name: at most 15 characters, starts with a letter; "
+        "letters, digits, periods, commas and spaces; not a city or state, no "
+        "law-enforcement or government terms.",
+        json_schema_extra={"maxLength": DISPLAY_NAME_MAX_LENGTH, "pattern": DISPLAY_NAME_PATTERN},
+    ),
+    _rule(rules.display_name_problem),
+]
+Email = Annotated[
+    str,
+    Field(description="Receives Trust Hub status updates.", json_schema_extra={"format": "email"}),
+    _rule(rules.email_problem),
+]
+
+
+class BusinessProfile(_Resource):
+    """A vetted Trust Hub Business Profile (made in the Console) and the numbers
+    cnamctl keeps assigned to it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["friendlyName"]}, {"required": ["sid"]}]}
+    )
+
+    kind: Literal["BusinessProfile"] = Field(description=_KIND)
+    name: Name
+    friendly_name: FriendlyName | None = Field(
+        default=None, description="Finds the live profile by its friendly name."
+    )
+    sid: BusinessProfileSid | None = Field(
+        default=None, description="Pins the live profile by SID (BU...)."
+    )
+    phone_numbers: list[LongCode] = Field(
+        default_factory=list,
+        description="Numbers cnamctl keeps assigned to the profile (numbers of its "
+        "CnamProfiles are implied).",
+    )
+
+    @model_validator(mode="after")
+    def _needs_identity(self) -> Self:
+        if self.friendly_name is None and self.sid is None:
+            raise PydanticCustomError(
+                "cnamctl",
+                "BusinessProfile '{name}' needs friendlyName or sid to find the live profile",
+                {"name": self.name},
+            )
+        return self
+
+
+class CnamProfile(_Resource):
+    """A CNAM trust product: display name, contact email, and branded numbers."""
+
+    kind: Literal["CnamProfile"] = Field(description=_KIND)
+    name: Name = Field(description="Becomes the trust product's friendly name.")
+    business_profile: Name = Field(description="`name` of a BusinessProfile manifest.")
+    display_name: DisplayName
+    email: Email
+    phone_numbers: list[LongCode] = Field(
+        default_factory=list, description="Numbers to brand with this display name."
+    )
+    caller_name_lookup: bool | None = Field(
+        default=None,
+        description="Set VoiceCallerIdLookup on these numbers (unset: left as it is).",
+    )
+
+
+class OutgoingCallerId(_Resource):
+    """A verified outgoing caller ID."""
+
+    kind: Literal["OutgoingCallerId"] = Field(description=_KIND)
+    phone_number: CallerIdNumber
+    friendly_name: FriendlyName | None = Field(
+        default=None, description="Label shown in Twilio (default: the formatted number)."
+    )
+
+
+class PruneSettings(_Model):
+    """What cnamctl may remove when it is not declared. All off by default."""
+
+    cnam_profiles: bool = Field(
+        default=False, description="Delete CNAM trust products whose name no manifest declares."
+    )
+    cnam_numbers: bool = Field(
+        default=False,
+        description="Unassign numbers from declared CNAM profiles when not listed there.",
+    )
+    outgoing_caller_ids: bool = Field(
+        default=False, description="Delete outgoing caller IDs that no manifest declares."
+    )
+
+
+class SafetySettings(_Model):
+    """octoDNS-style thresholds: a plan that removes more than these shares of what
+    exists is refused without --force. They only apply from ``min_existing`` items up."""
+
+    max_delete_percent: float = Field(
+        default=30.0,
+        ge=0,
+        le=100,
+        description="Most of the existing managed objects a plan may delete, in percent.",
+    )
+    max_unassign_percent: float = Field(
+        default=30.0,
+        ge=0,
+        le=100,
+        description="Most of the existing CNAM number assignments a plan may remove, in percent.",
+    )
+    min_existing: int = Field(
+        default=10, ge=0, description="The thresholds apply only from this many existing items."
+    )
+
+
+class Settings(_Resource):
+    """Pruning and safety settings (at most one Settings document)."""
+
+    kind: Literal["Settings"] = Field(description=_KIND)
+    prune: PruneSettings = Field(
+        default_factory=PruneSettings, description="What may be removed when undeclared."
+    )
+    safety: SafetySettings = Field(
+        default_factory=SafetySettings, description="Thresholds that make a plan need --force."
+    )
+
+
+Document = Annotated[
+    BusinessProfile | CnamProfile | OutgoingCallerId | Settings,
+    Field(discriminator="kind"),
+]
+KINDS: dict[str, type[_Resource]] = {
+    "BusinessProfile": BusinessProfile,
+    "CnamProfile": CnamProfile,
+    "OutgoingCallerId": OutgoingCallerId,
+    "Settings": Settings,
+}
+
+
+class ManifestSet(_Model):
+    """Everything the manifests declare, validated and keyed.
+
+    Phone numbers in every model are already normalised to E.164 by the time a
+    ManifestSet exists.
+    """
+
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+    business_profiles: dict[str, BusinessProfile] = Field(default_factory=dict)
+    cnam_profiles: dict[str, CnamProfile] = Field(default_factory=dict)
+    caller_ids: dict[str, OutgoingCallerId] = Field(
+        default_factory=dict, description="Keyed by E.164 phone number."
+    )
+    settings: Settings | None = None
+    files: list[str] = Field(default_factory=list)
+
+    @property
+    def prune(self) -> PruneSettings:
+        return self.settings.prune if self.settings else PruneSettings()
+
+    @property
+    def safety(self) -> SafetySettings:
+        return self.settings.safety if self.settings else SafetySettings()
