@@ -1,0 +1,85 @@
+"""Request context and replies shared by the Twilio handlers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnamctl.emulator import errors
+from cnamctl.emulator.config import EmulatorConfig
+from cnamctl.emulator.sids import is_sid
+
+_TRUE = ("true", "1")
+_FALSE = ("false", "0")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None  # JSON-able; None means no body (204)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    """One authenticated Twilio request, inside its database transaction."""
+
+    conn: sqlite3.Connection
+    account_sid: str
+    now: float
+    path: str
+    params: dict[str, str]
+    query: Mapping[str, str]
+    form: Mapping[str, str]
+    config: EmulatorConfig
+
+    def not_found(self) -> errors.TwilioError:
+        return errors.not_found(self.path)
+
+    def required(self, name: str) -> str:
+        value = self.form.get(name)
+        if value is None or value == "":
+            raise errors.missing_param(name)
+        return value
+
+    def optional(self, name: str) -> str | None:
+        return self.form.get(name)
+
+    def sid_param(self, name: str, prefix: str) -> str:
+        """A required SID parameter, checked against the spec's pattern."""
+        value = self.required(name)
+        if not is_sid(value, prefix):
+            raise errors.invalid_param(name, f"must be a {prefix} SID")
+        return value
+
+    def flag(self, name: str) -> bool | None:
+        """A boolean form parameter (the SDK sends 'true'/'false')."""
+        raw = self.form.get(name)
+        if raw is None:
+            return None
+        if raw.lower() in _TRUE:
+            return True
+        if raw.lower() in _FALSE:
+            return False
+        raise errors.invalid_param(name, "must be true or false")
+
+
+def friendly_name(value: str, limit: int = 64) -> str:
+    if len(value) > limit:
+        raise errors.invalid_param("FriendlyName", f"at most {limit} characters")
+    return value
+
+
+def callback_url(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not value.startswith(("http://", "https://")) or len(value) > 2048:
+        raise errors.invalid_param("StatusCallback", "must be an http(s) URL")
+    return value
+
+
+def filters(query: Mapping[str, str], names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The list filters present in ``query``, in the spec's order (echoed in page links)."""
+    return [(name, query[name]) for name in names if query.get(name) not in (None, "")]

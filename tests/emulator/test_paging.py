@@ -1,0 +1,118 @@
+"""Paging in both envelope styles, followed by the real SDK."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from twilio.base.exceptions import TwilioException
+
+from cnamctl import CNAM_POLICY_SID
+
+ACC = "AC" + "1" * 32
+TOKEN = "paging-token"
+
+
+def seed_with(numbers: int, caller_ids: int = 0, products: int = 0) -> dict:
+    account: dict = {"sid": ACC, "auth_token": TOKEN}
+    if numbers:
+        account["incoming_numbers"] = [{"count": numbers, "prefix": "+1628"}]
+    account["outgoing_caller_ids"] = [f"+1212555{i:04d}" for i in range(caller_ids)]
+    account["trust_products"] = [
+        {"friendly_name": f"p{i}", "policy_sid": CNAM_POLICY_SID} for i in range(products)
+    ]
+    return {"accounts": [account]}
+
+
+@pytest.mark.parametrize("count", [0, 1, 50, 1000, 1001])
+def test_incoming_numbers_every_size(serve, count):
+    served = serve(seed=seed_with(count))
+    numbers = (
+        served.client(account=ACC, password=TOKEN).api.v2010.accounts(ACC).incoming_phone_numbers
+    )
+    full = numbers.list(page_size=1000)
+    assert len(full) == count
+    assert len({n.sid for n in full}) == count
+    small = numbers.list(page_size=50)
+    assert [n.sid for n in small] == [n.sid for n in full]
+    pages = served.emu.stats()["requests"][
+        "GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
+    ]
+    assert pages == max(1, -(-count // 1000)) + max(1, -(-count // 50))
+
+
+@pytest.mark.parametrize("count", [0, 1, 50, 51])
+def test_v1_lists_page_with_tokens(serve, count):
+    served = serve(seed=seed_with(0, products=count))
+    products = served.client(account=ACC, password=TOKEN).trusthub.v1.trust_products
+    assert len(products.list(page_size=10)) == count
+    assert len({p.sid for p in products.list(page_size=50)}) == count
+
+
+def test_v1_meta_links(serve):
+    served = serve(seed=seed_with(0, products=5))
+    http = served.http(auth=(ACC, TOKEN))
+    first = http.get(
+        served.url("/v1/TrustProducts"), params={"PageSize": 2, "PolicySid": CNAM_POLICY_SID}
+    ).json()
+    meta = first["meta"]
+    assert meta["key"] == "results" and meta["page"] == 0 and meta["page_size"] == 2
+    assert meta["previous_page_url"] is None
+    assert meta["first_page_url"] == (
+        f"https://trusthub.twilio.com/v1/TrustProducts?PolicySid={CNAM_POLICY_SID}&PageSize=2&Page=0"
+    )
+    nxt = urlsplit(meta["next_page_url"])
+    assert nxt.netloc == "trusthub.twilio.com"
+    query = parse_qs(nxt.query)
+    assert query["Page"] == ["1"] and query["PageToken"][0].startswith("PA")
+    second = http.get(served.url(nxt.path), params=nxt.query).json()
+    assert second["meta"]["page"] == 1
+    prev = urlsplit(second["meta"]["previous_page_url"])
+    back = http.get(served.url(prev.path), params=prev.query).json()
+    assert [r["sid"] for r in back["results"]] == [r["sid"] for r in first["results"]]
+
+
+def test_2010_envelope(serve):
+    served = serve(seed=seed_with(3, caller_ids=3))
+    http = served.http(auth=(ACC, TOKEN))
+    body = http.get(
+        served.url(f"/2010-04-01/Accounts/{ACC}/OutgoingCallerIds.json"), params={"PageSize": 2}
+    ).json()
+    assert len(body["outgoing_caller_ids"]) == 2
+    assert (body["page"], body["page_size"], body["start"], body["end"]) == (0, 2, 0, 1)
+    assert body["uri"] == f"/2010-04-01/Accounts/{ACC}/OutgoingCallerIds.json?PageSize=2&Page=0"
+    assert body["next_page_uri"].startswith(f"/2010-04-01/Accounts/{ACC}/OutgoingCallerIds.json?")
+    rest = http.get(served.url(body["next_page_uri"])).json()
+    assert (rest["page"], rest["start"], rest["end"]) == (1, 2, 2)
+    assert rest["next_page_uri"] is None and rest["previous_page_uri"] is not None
+    empty = http.get(
+        served.url(f"/2010-04-01/Accounts/{ACC}/IncomingPhoneNumbers.json"),
+        params={"PhoneNumber": "+19999999999"},
+    ).json()
+    assert empty["incoming_phone_numbers"] == [] and empty["end"] == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"PageSize": 1001}, 20007),
+        ({"PageSize": 0}, 20001),
+        ({"PageSize": "ten"}, 20001),
+        ({"Page": -1}, 20001),
+        ({"Page": 3}, 70002),
+        ({"PageToken": "garbage"}, 20001),
+    ],
+)
+def test_bad_paging_parameters(serve, params, code):
+    served = serve(seed=seed_with(1))
+    answer = served.http(auth=(ACC, TOKEN)).get(served.url("/v1/EndUsers"), params=params)
+    assert answer.status_code == 400 and answer.json()["code"] == code
+
+
+def test_sdk_page_size_over_the_maximum(serve):
+    served = serve(seed=seed_with(1))
+    client = served.client(account=ACC, password=TOKEN)
+    with pytest.raises(TwilioException) as err:
+        client.api.v2010.accounts(ACC).incoming_phone_numbers.page(page_size=1001)
+    response = err.value.args[1]
+    assert response.status_code == 400 and '"code": 20007' in response.text
