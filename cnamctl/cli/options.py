@@ -1,0 +1,46 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+F = Callable[..., Any]
+
+
+def target_options(func: F) -> F:
+    """--api-url / --emulator: where Twilio traffic goes."""
+    func = click.option(
+        "--emulator",
+        "embedded",
+        is_flag=True,
+        help="Run against the embedded emulator (no server, no credentials); its state "
+        "persists in .cnamctl/emulator.sqlite (or $CNAMCTL_EMULATOR_DB).",
+    )(func)
+    func = click.option(
+        "--api-url",
+        envvar="CNAMCTL_API_URL",
+        metavar="URL",
+        help="Send all Twilio traffic to this base URL, e.g. a running "
+        "`cnamctl emulator serve` [env: CNAMCTL_API_URL].",
+    )(func)
+    return func
+
+
+def paths_argument(func: F) -> F:
+    return click.argument(
+        "paths", nargs=-1, required=True, type=click.Path(path_type=str)
+    )(func)
+
+
+def use_color(stream: Any = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,1 @@
+"""Reading the live account: a Snapshot of what Twilio holds now."""

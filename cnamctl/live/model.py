@@ -1,0 +1,152 @@
+"""The live snapshot: plain, immutable records of what the account holds.
+
+Only what planning needs is kept. Each record can give a fingerprint (a short
+hash of the fields planning depends on), which saved plans record so that
+``apply`` can tell, object by object, whether the world moved since ``plan``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def fingerprint(record: Any) -> str:
+    """A stable 16-hex-digit digest of a dataclass record's fields."""
+    payload = json.dumps(asdict(record), sort_keys=True, separators=(",", ":"), default=list)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LiveNumber:
+    """An IncomingPhoneNumber (PN...)."""
+
+    sid: str
+    phone_number: str  # E.164
+    friendly_name: str
+    voice_caller_id_lookup: bool
+
+
+@dataclass(frozen=True)
+class LiveBusinessProfile:
+    """A CustomerProfile (BU...) and its phone-number assignments."""
+
+    sid: str
+    friendly_name: str
+    status: str  # draft | pending-review | in-review | twilio-approved | twilio-rejected
+    email: str | None
+    policy_sid: str
+    # channel endpoint (PN sid) -> assignment sid (RA...)
+    number_assignments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LiveEndUser:
+    """An EndUser (IT...); for CNAM of type cnam_information."""
+
+    sid: str
+    friendly_name: str
+    type: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cnam_display_name(self) -> str | None:
+        value = self.attributes.get("cnam_display_name")
+        return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class LiveTrustProduct:
+    """A TrustProduct (BU...) with its assignments resolved."""
+
+    sid: str
+    friendly_name: str
+    status: str  # draft | pending-review | in-review | twilio-approved | twilio-rejected
+    email: str | None
+    policy_sid: str
+    errors: tuple[dict[str, Any], ...] = ()
+    # object sid (BU... business profile, IT... end user) -> assignment sid (BV...)
+    entity_assignments: dict[str, str] = field(default_factory=dict)
+    # channel endpoint (PN sid) -> assignment sid (RA...)
+    number_assignments: dict[str, str] = field(default_factory=dict)
+    date_updated: str | None = None
+
+    def error_codes(self) -> list[int]:
+        codes = []
+        for err in self.errors:
+            code = err.get("code") if isinstance(err, dict) else err
+            if isinstance(code, int):
+                codes.append(code)
+        return codes
+
+
+@dataclass(frozen=True)
+class LiveCallerId:
+    """An OutgoingCallerId (PN...)."""
+
+    sid: str
+    phone_number: str
+    friendly_name: str
+
+
+@dataclass
+class Snapshot:
+    """Everything read from one account at one moment.
+
+    ``trust_products`` holds only CNAM-policy products (others are never touched);
+    ``other_trust_product_count`` just says how many others exist.
+    """
+
+    account_sid: str
+    numbers: dict[str, LiveNumber] = field(default_factory=dict)  # by PN sid
+    business_profiles: dict[str, LiveBusinessProfile] = field(default_factory=dict)  # by sid
+    trust_products: dict[str, LiveTrustProduct] = field(default_factory=dict)  # by sid
+    end_users: dict[str, LiveEndUser] = field(default_factory=dict)  # by sid
+    caller_ids: dict[str, LiveCallerId] = field(default_factory=dict)  # by sid
+    other_trust_product_count: int = 0
+    request_count: int = 0
+
+    def __post_init__(self) -> None:
+        self._numbers_by_e164: dict[str, LiveNumber] | None = None
+        self._caller_ids_by_e164: dict[str, LiveCallerId] | None = None
+
+    def number_by_e164(self, e164: str) -> LiveNumber | None:
+        if self._numbers_by_e164 is None:
+            self._numbers_by_e164 = {n.phone_number: n for n in self.numbers.values()}
+        return self._numbers_by_e164.get(e164)
+
+    def caller_id_by_e164(self, e164: str) -> LiveCallerId | None:
+        if self._caller_ids_by_e164 is None:
+            self._caller_ids_by_e164 = {c.phone_number: c for c in self.caller_ids.values()}
+        return self._caller_ids_by_e164.get(e164)
+
+    def end_user_of(self, product: LiveTrustProduct) -> LiveEndUser | None:
+        """The cnam_information end user assigned to a product, if any."""
+        for object_sid in sorted(product.entity_assignments):
+            user = self.end_users.get(object_sid)
+            if user is not None and user.type == "cnam_information":
+                return user
+        return None
+
+    def business_profile_of(self, product: LiveTrustProduct) -> LiveBusinessProfile | None:
+        for object_sid in sorted(product.entity_assignments):
+            profile = self.business_profiles.get(object_sid)
+            if profile is not None:
+                return profile
+        return None
+
+    def fingerprints(self) -> dict[str, str]:
+        """SID -> fingerprint of every object in the snapshot."""
+        out: dict[str, str] = {}
+        for group in (
+            self.numbers,
+            self.business_profiles,
+            self.trust_products,
+            self.end_users,
+            self.caller_ids,
+        ):
+            for sid, record in group.items():
+                out[sid] = fingerprint(record)
+        return dict(sorted(out.items()))

@@ -1,0 +1,1 @@
+"""Diffing desired state against a live snapshot into a Plan of Changes."""
