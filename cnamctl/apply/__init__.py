@@ -1,0 +1,1 @@
+"""Executing a plan: ordering, concurrency, idempotent retries."""

@@ -1,0 +1,35 @@
+"""Events an apply reports while it runs; the CLI decides how to show them.
+
+Sinks are called from worker threads and must be thread-safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cnamctl.apply.result import ChangeResult
+from cnamctl.plan.model import Change
+
+
+@dataclass(frozen=True)
+class ChangeRetrying:
+    """A request for ``change`` failed and will be tried again after ``wait`` seconds."""
+
+    change: Change
+    attempt: int  # the attempt that failed (1-based)
+    reason: str
+    wait: float
+
+
+@dataclass(frozen=True)
+class ChangeFinished:
+    result: ChangeResult
+
+
+ApplyEvent = ChangeRetrying | ChangeFinished
+EventSink = Callable[[ApplyEvent], None]
+
+
+def ignore(_event: ApplyEvent) -> None:
+    """The sink that shows nothing."""

@@ -1,0 +1,364 @@
+"""One SDK call per Action, and the read-back that tells whether it is in effect.
+
+``run`` sends the write. ``read_back`` answers "is this change already in
+effect?" using reads only, and is what makes retries safe: after an ambiguous
+failure (5xx, reset, timeout) or a refusal (already exists, not found) the
+executor reads back before it would ever send the write again.
+
+============================== ============================================
+action                         read-back: in effect when
+============================== ============================================
+unassign-cnam-number           the assignment RA is gone (fetch -> 404)
+create-end-user                an end user of that friendly name and type
+                               exists whose SID is not in the plan's
+                               fingerprints (it did not exist when planning)
+update-end-user                the end user's attributes equal the params
+create-trust-product           a CNAM product of that friendly name exists
+                               whose SID is not in the plan's fingerprints
+update-trust-product           the product's email equals the params
+assign-entity                  the product lists an entity assignment for
+                               the object
+assign-business-profile-number the profile lists the number (ChannelEndpointSid
+                               filter)
+assign-cnam-number             the product lists the number (same filter)
+submit-for-review              the product is pending-review / in-review, or
+                               reviewed with a status other than before
+set-caller-name-lookup         the number's VoiceCallerIdLookup equals params
+create-validation-request      an outgoing caller ID for the number exists
+                               (otherwise a repeated request only repeats
+                               the verification call; it creates nothing)
+update-caller-id               the caller ID's friendly name equals params
+delete-caller-id               fetch -> 404
+delete-trust-product           fetch -> 404
+============================== ============================================
+
+Params follow the contract in ``cnamctl/plan/model.py``; ``@refs`` are already
+resolved to SIDs when these run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from twilio.base import values
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+from cnamctl import CNAM_POLICY_SID
+from cnamctl.apply.evaluation import Finding, findings
+from cnamctl.live.model import Snapshot
+from cnamctl.plan.model import Action
+
+Params = Mapping[str, Any]
+PAGE_SIZE = 1000
+IN_REVIEW = frozenset({"pending-review", "in-review"})
+REVIEWED = frozenset({"twilio-approved", "twilio-rejected"})
+
+
+@dataclass(frozen=True)
+class Context:
+    client: Client
+    account_sid: str
+    existing: frozenset[str]  # SIDs that existed when the plan was computed
+    live: Snapshot | None = None  # the snapshot the plan was checked against
+
+
+@dataclass(frozen=True)
+class Done:
+    """A change in effect: the SID it is about (what ``@refs`` to it resolve to)."""
+
+    sid: str | None = None
+    created: bool = False  # ``sid`` is a new object made by this change
+    status: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Noncompliant(Exception):
+    """Twilio's evaluation of a product found it noncompliant: not submitted."""
+
+    def __init__(self, product_sid: str, found: list[Finding]):
+        self.product_sid = product_sid
+        self.findings = found
+        super().__init__(f"evaluation noncompliant ({len(found)} finding(s)); not submitted")
+
+
+RunFn = Callable[[Context, Params], Done]
+ReadBackFn = Callable[[Context, Params], Done | None]
+
+
+@dataclass(frozen=True)
+class Operation:
+    run: RunFn
+    read_back: ReadBackFn
+
+
+def _trusthub(ctx: Context) -> Any:
+    return ctx.client.trusthub.v1
+
+
+def _account(ctx: Context) -> Any:
+    return ctx.client.api.v2010.accounts(ctx.account_sid)
+
+
+def _gone(fetch: Callable[[], object]) -> Done | None:
+    """Done when ``fetch`` answers 404."""
+    try:
+        fetch()
+    except TwilioRestException as err:
+        if err.status == 404:
+            return Done()
+        raise
+    return None
+
+
+def _created(sid: str) -> Done:
+    return Done(sid=sid, created=True)
+
+
+def _optional(value: object) -> object:
+    return values.unset if value is None else value
+
+
+# --- trust product number (un)assignments -------------------------------------------
+
+
+def _tp_numbers(ctx: Context, p: Params) -> Any:
+    return (
+        _trusthub(ctx).trust_products(p["trust_product"]).trust_products_channel_endpoint_assignment
+    )
+
+
+def unassign_cnam_number(ctx: Context, p: Params) -> Done:
+    _tp_numbers(ctx, p)(p["assignment"]).delete()
+    return Done()
+
+
+def unassigned_cnam_number(ctx: Context, p: Params) -> Done | None:
+    return _gone(_tp_numbers(ctx, p)(p["assignment"]).fetch)
+
+
+def assign_cnam_number(ctx: Context, p: Params) -> Done:
+    made = _tp_numbers(ctx, p).create(
+        channel_endpoint_type="phone-number", channel_endpoint_sid=p["number"]
+    )
+    return _created(made.sid)
+
+
+def assigned_cnam_number(ctx: Context, p: Params) -> Done | None:
+    return _endpoint_assigned(_tp_numbers(ctx, p), p["number"])
+
+
+def _endpoint_assigned(assignments: Any, number: str) -> Done | None:
+    for a in assignments.list(channel_endpoint_sid=number, page_size=PAGE_SIZE):
+        if a.channel_endpoint_sid == number:
+            return _created(a.sid)
+    return None
+
+
+# --- end users -----------------------------------------------------------------------
+
+
+def create_end_user(ctx: Context, p: Params) -> Done:
+    made = _trusthub(ctx).end_users.create(
+        friendly_name=p["friendly_name"], type=p["type"], attributes=p["attributes"]
+    )
+    return _created(made.sid)
+
+
+def created_end_user(ctx: Context, p: Params) -> Done | None:
+    for user in _trusthub(ctx).end_users.list(page_size=PAGE_SIZE):
+        if (
+            user.friendly_name == p["friendly_name"]
+            and user.type == p["type"]
+            and user.sid not in ctx.existing
+        ):
+            return _created(user.sid)
+    return None
+
+
+def update_end_user(ctx: Context, p: Params) -> Done:
+    _trusthub(ctx).end_users(p["end_user"]).update(attributes=p["attributes"])
+    return Done(sid=p["end_user"])
+
+
+def updated_end_user(ctx: Context, p: Params) -> Done | None:
+    user = _trusthub(ctx).end_users(p["end_user"]).fetch()
+    return Done(sid=p["end_user"]) if dict(user.attributes or {}) == dict(p["attributes"]) else None
+
+
+# --- trust products ------------------------------------------------------------------
+
+
+def create_trust_product(ctx: Context, p: Params) -> Done:
+    made = _trusthub(ctx).trust_products.create(
+        friendly_name=p["friendly_name"], email=p["email"], policy_sid=p["policy_sid"]
+    )
+    return _created(made.sid)
+
+
+def created_trust_product(ctx: Context, p: Params) -> Done | None:
+    products = _trusthub(ctx).trust_products.list(
+        friendly_name=p["friendly_name"], policy_sid=p["policy_sid"], page_size=PAGE_SIZE
+    )
+    for product in products:
+        if (
+            product.friendly_name == p["friendly_name"]
+            and product.policy_sid == p["policy_sid"]
+            and product.sid not in ctx.existing
+        ):
+            return _created(product.sid)
+    return None
+
+
+def update_trust_product(ctx: Context, p: Params) -> Done:
+    _trusthub(ctx).trust_products(p["trust_product"]).update(email=p["email"])
+    return Done(sid=p["trust_product"])
+
+
+def updated_trust_product(ctx: Context, p: Params) -> Done | None:
+    product = _trusthub(ctx).trust_products(p["trust_product"]).fetch()
+    return Done(sid=p["trust_product"]) if product.email == p["email"] else None
+
+
+def delete_trust_product(ctx: Context, p: Params) -> Done:
+    _trusthub(ctx).trust_products(p["trust_product"]).delete()
+    return Done()
+
+
+def deleted_trust_product(ctx: Context, p: Params) -> Done | None:
+    return _gone(_trusthub(ctx).trust_products(p["trust_product"]).fetch)
+
+
+def _entities(ctx: Context, p: Params) -> Any:
+    return _trusthub(ctx).trust_products(p["trust_product"]).trust_products_entity_assignments
+
+
+def assign_entity(ctx: Context, p: Params) -> Done:
+    return _created(_entities(ctx, p).create(object_sid=p["object"]).sid)
+
+
+def assigned_entity(ctx: Context, p: Params) -> Done | None:
+    for a in _entities(ctx, p).list(page_size=PAGE_SIZE):
+        if a.object_sid == p["object"]:
+            return _created(a.sid)
+    return None
+
+
+def submit_for_review(ctx: Context, p: Params) -> Done:
+    sid = p["trust_product"]
+    product = _trusthub(ctx).trust_products(sid)
+    evaluation = product.trust_products_evaluations.create(
+        policy_sid=p.get("policy_sid") or CNAM_POLICY_SID
+    )
+    if evaluation.status != "compliant":
+        raise Noncompliant(sid, findings(evaluation.results))
+    submitted = product.update(status="pending-review")
+    return Done(sid=sid, status=str(submitted.status))
+
+
+def submitted_for_review(ctx: Context, p: Params) -> Done | None:
+    sid = p["trust_product"]
+    status = str(_trusthub(ctx).trust_products(sid).fetch().status)
+    before = _status_before(ctx, sid)
+    if status in IN_REVIEW or (status in REVIEWED and status != before):
+        return Done(sid=sid, status=status)
+    return None
+
+
+def _status_before(ctx: Context, sid: str) -> str:
+    product = ctx.live.trust_products.get(sid) if ctx.live else None
+    return product.status if product else "draft"
+
+
+# --- business profile numbers --------------------------------------------------------
+
+
+def _bp_numbers(ctx: Context, p: Params) -> Any:
+    profile = _trusthub(ctx).customer_profiles(p["business_profile"])
+    return profile.customer_profiles_channel_endpoint_assignment
+
+
+def assign_business_profile_number(ctx: Context, p: Params) -> Done:
+    made = _bp_numbers(ctx, p).create(
+        channel_endpoint_type="phone-number", channel_endpoint_sid=p["number"]
+    )
+    return _created(made.sid)
+
+
+def assigned_business_profile_number(ctx: Context, p: Params) -> Done | None:
+    return _endpoint_assigned(_bp_numbers(ctx, p), p["number"])
+
+
+# --- numbers and caller IDs (API 2010) -------------------------------------------------
+
+
+def set_caller_name_lookup(ctx: Context, p: Params) -> Done:
+    _account(ctx).incoming_phone_numbers(p["number"]).update(
+        voice_caller_id_lookup=bool(p["enabled"])
+    )
+    return Done(sid=p["number"])
+
+
+def caller_name_lookup_set(ctx: Context, p: Params) -> Done | None:
+    number = _account(ctx).incoming_phone_numbers(p["number"]).fetch()
+    return (
+        Done(sid=p["number"]) if bool(number.voice_caller_id_lookup) == bool(p["enabled"]) else None
+    )
+
+
+def create_validation_request(ctx: Context, p: Params) -> Done:
+    request = _account(ctx).validation_requests.create(
+        phone_number=p["phone_number"], friendly_name=_optional(p.get("friendly_name"))
+    )
+    details = {"validation_code": request.validation_code} if request.validation_code else {}
+    return Done(details=details)
+
+
+def validation_requested(ctx: Context, p: Params) -> Done | None:
+    for caller in _account(ctx).outgoing_caller_ids.list(
+        phone_number=p["phone_number"], page_size=PAGE_SIZE
+    ):
+        if caller.phone_number == p["phone_number"]:
+            return Done(sid=caller.sid, details={"verified": True})
+    return None
+
+
+def update_caller_id(ctx: Context, p: Params) -> Done:
+    _account(ctx).outgoing_caller_ids(p["caller_id"]).update(friendly_name=p["friendly_name"])
+    return Done(sid=p["caller_id"])
+
+
+def updated_caller_id(ctx: Context, p: Params) -> Done | None:
+    caller = _account(ctx).outgoing_caller_ids(p["caller_id"]).fetch()
+    return Done(sid=p["caller_id"]) if caller.friendly_name == p["friendly_name"] else None
+
+
+def delete_caller_id(ctx: Context, p: Params) -> Done:
+    _account(ctx).outgoing_caller_ids(p["caller_id"]).delete()
+    return Done()
+
+
+def deleted_caller_id(ctx: Context, p: Params) -> Done | None:
+    return _gone(_account(ctx).outgoing_caller_ids(p["caller_id"]).fetch)
+
+
+OPERATIONS: dict[Action, Operation] = {
+    Action.UNASSIGN_CNAM_NUMBER: Operation(unassign_cnam_number, unassigned_cnam_number),
+    Action.CREATE_END_USER: Operation(create_end_user, created_end_user),
+    Action.UPDATE_END_USER: Operation(update_end_user, updated_end_user),
+    Action.CREATE_TRUST_PRODUCT: Operation(create_trust_product, created_trust_product),
+    Action.UPDATE_TRUST_PRODUCT: Operation(update_trust_product, updated_trust_product),
+    Action.ASSIGN_ENTITY: Operation(assign_entity, assigned_entity),
+    Action.ASSIGN_BUSINESS_PROFILE_NUMBER: Operation(
+        assign_business_profile_number, assigned_business_profile_number
+    ),
+    Action.ASSIGN_CNAM_NUMBER: Operation(assign_cnam_number, assigned_cnam_number),
+    Action.SUBMIT_FOR_REVIEW: Operation(submit_for_review, submitted_for_review),
+    Action.SET_CALLER_NAME_LOOKUP: Operation(set_caller_name_lookup, caller_name_lookup_set),
+    Action.CREATE_VALIDATION_REQUEST: Operation(create_validation_request, validation_requested),
+    Action.UPDATE_CALLER_ID: Operation(update_caller_id, updated_caller_id),
+    Action.DELETE_CALLER_ID: Operation(delete_caller_id, deleted_caller_id),
+    Action.DELETE_TRUST_PRODUCT: Operation(delete_trust_product, deleted_trust_product),
+}

@@ -1,0 +1,222 @@
+"""End-to-end helpers for apply/status: a served emulator, manifests, the real CLI.
+
+A ``World`` gives each test an emulator (in memory, served on a free port, seeded
+with one account: ``NUMBER_COUNT`` US numbers and the approved business profile
+"Acme Corp"), a manifests folder, and helpers to run ``cnamctl`` against them
+(in-process with CliRunner, or as a subprocess), to read the account, and to
+check the two invariants every test ends with: the next plan is empty, and the
+emulator holds no duplicate end user, trust product or assignment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner, Result
+from twilio.rest import Client
+
+from cnamctl.cli.app import main
+from cnamctl.emulator import Emulator
+from cnamctl.live.model import Snapshot
+from cnamctl.live.reader import read_snapshot
+from cnamctl.twilio import Credentials, make_client
+
+ACCOUNT = "AC" + "e" * 32
+TOKEN = "e2e-secret-token"
+NUMBER_COUNT = 40
+SHAKEN_POLICY_SID = "RN7a97559effdf62d00f4298208492a5ea"
+
+
+def number(i: int) -> str:
+    return f"+1415555{i:04d}"
+
+
+def seed(
+    *, numbers: int = NUMBER_COUNT, profile_status: str = "twilio-approved", **extra: Any
+) -> dict[str, Any]:
+    account: dict[str, Any] = {
+        "sid": ACCOUNT,
+        "auth_token": TOKEN,
+        "incoming_numbers": [number(i) for i in range(numbers)],
+        "business_profiles": [{"friendly_name": "Acme Corp", "status": profile_status}],
+        "trust_products": [
+            {
+                "friendly_name": "Acme SHAKEN",
+                "policy_sid": SHAKEN_POLICY_SID,
+                "status": "twilio-approved",
+                "business_profile": "Acme Corp",
+            }
+        ],
+    }
+    for key, value in extra.items():
+        account[key] = account.get(key, []) + value if isinstance(value, list) else value
+    return {"accounts": [account]}
+
+
+def profile(
+    name: str, display: str, numbers: list[str], *, email: str = "trust@acme.example", **extra: Any
+) -> dict[str, Any]:
+    doc = {
+        "apiVersion": "cnamctl/v1",
+        "kind": "CnamProfile",
+        "name": name,
+        "businessProfile": "acme",
+        "displayName": display,
+        "email": email,
+        "phoneNumbers": numbers,
+    }
+    doc.update(extra)
+    return doc
+
+
+def settings(**prune: bool) -> dict[str, Any]:
+    return {"apiVersion": "cnamctl/v1", "kind": "Settings", "prune": prune}
+
+
+@dataclass
+class World:
+    emulator: Emulator
+    base_url: str
+    manifests: Path
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    # --- manifests ---------------------------------------------------------------
+
+    def declare(self, *docs: dict[str, Any], business_numbers: list[str] | None = None) -> None:
+        """Write the manifests: the Acme business profile plus ``docs``."""
+        numbers = business_numbers
+        if numbers is None:
+            numbers = sorted({n for d in docs for n in d.get("phoneNumbers", [])})
+        business = {
+            "apiVersion": "cnamctl/v1",
+            "kind": "BusinessProfile",
+            "name": "acme",
+            "friendlyName": "Acme Corp",
+            "phoneNumbers": numbers,
+        }
+        for old in self.manifests.glob("*.yaml"):
+            old.unlink()
+        text = yaml.safe_dump_all([business, *docs], sort_keys=False)
+        (self.manifests / "cnam.yaml").write_text(text)
+
+    # --- running cnamctl ---------------------------------------------------------------
+
+    def cli(self, *args: str, input: str | None = None) -> Result:
+        """``cnamctl <args> --api-url <emulator>`` in-process."""
+        cmd, *rest = args
+        runner = CliRunner()
+        return runner.invoke(
+            main, [cmd, "--api-url", self.base_url, *rest], env=self.env, input=input
+        )
+
+    def apply(self, *args: str) -> Result:
+        return self.cli("apply", "--auto-approve", *args, str(self.manifests))
+
+    def spawn_apply(self, *args: str) -> subprocess.Popen[bytes]:
+        """``cnamctl apply --auto-approve`` as a child process (to be killed)."""
+        command = [
+            sys.executable,
+            "-c",
+            "from cnamctl.cli import main; main()",
+            "apply",
+            "--auto-approve",
+            "--api-url",
+            self.base_url,
+            *args,
+            str(self.manifests),
+        ]
+        env = {**os.environ, **self.env}
+        return subprocess.Popen(
+            command, env=env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+    # --- the account ---------------------------------------------------------------
+
+    @property
+    def client(self) -> Client:
+        return make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), self.base_url)
+
+    def snapshot(self) -> Snapshot:
+        return read_snapshot(self.client)
+
+    def products(self) -> dict[str, Any]:
+        """CNAM trust products by friendly name (asserting there is one per name)."""
+        live = self.snapshot()
+        names = Counter(p.friendly_name for p in live.trust_products.values())
+        assert all(n == 1 for n in names.values()), f"duplicate products: {names}"
+        return {p.friendly_name: p for p in live.trust_products.values()}
+
+    def numbers_of(self, name: str) -> set[str]:
+        live = self.snapshot()
+        product = next(p for p in live.trust_products.values() if p.friendly_name == name)
+        return {live.numbers[pn].phone_number for pn in product.number_assignments}
+
+    def writes(self) -> int:
+        return int(self.emulator.stats()["writes"])
+
+    def reset_stats(self) -> None:
+        self.emulator.reset_stats()
+
+    def configure(self, **changes: Any) -> None:
+        self.emulator.update_config(**changes)
+
+    # --- the invariants ----------------------------------------------------------------
+
+    def assert_converged(self) -> None:
+        """The next plan is empty and makes no write; nothing is duplicated."""
+        self.configure(fault_rate=0.0, rate_limit=None)
+        before = self.writes()
+        result = self.cli("plan", "--detailed-exitcode", str(self.manifests))
+        assert result.exit_code == 0, f"plan not empty:\n{result.output}"
+        assert self.writes() == before
+        self.assert_no_duplicates()
+
+    def assert_no_duplicates(self) -> None:
+        client = self.client
+        trusthub = client.trusthub.v1
+        users = Counter(
+            (u.friendly_name, u.type)
+            for u in trusthub.end_users.list(page_size=1000)
+            if u.type == "cnam_information"
+        )
+        assert all(n == 1 for n in users.values()), f"duplicate end users: {users}"
+        products = trusthub.trust_products.list(page_size=1000)
+        names = Counter((p.friendly_name, p.policy_sid) for p in products)
+        assert all(n == 1 for n in names.values()), f"duplicate trust products: {names}"
+        for p in products:
+            entities = Counter(
+                a.object_sid
+                for a in trusthub.trust_products(p.sid).trust_products_entity_assignments.list()
+            )
+            assert all(n == 1 for n in entities.values()), f"{p.sid} entities: {entities}"
+            endpoints = Counter(
+                a.channel_endpoint_sid
+                for a in trusthub.trust_products(
+                    p.sid
+                ).trust_products_channel_endpoint_assignment.list(page_size=1000)
+            )
+            assert all(n == 1 for n in endpoints.values()), f"{p.sid} numbers: {endpoints}"
+        for bp in trusthub.customer_profiles.list():
+            endpoints = Counter(
+                a.channel_endpoint_sid
+                for a in trusthub.customer_profiles(
+                    bp.sid
+                ).customer_profiles_channel_endpoint_assignment.list(page_size=1000)
+            )
+            assert all(n == 1 for n in endpoints.values()), f"{bp.sid} numbers: {endpoints}"
+
+    def assert_no_secret_in(self, text: str) -> None:
+        assert TOKEN not in text
+
+
+def result_document(result: Result) -> dict[str, Any]:
+    return json.loads(result.stdout)

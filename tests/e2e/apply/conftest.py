@@ -1,0 +1,47 @@
+"""Fixtures for the apply/status end-to-end tests (helpers live in apply_world.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apply_world import ACCOUNT, TOKEN, World, seed
+
+from cnamctl.emulator import Emulator, EmulatorConfig
+
+
+@pytest.fixture
+def make_world(tmp_path: Path) -> Iterator[Any]:
+    """``make_world(seed=..., **EmulatorConfig fields) -> World``."""
+    stack = ExitStack()
+
+    def make(seed_doc: dict[str, Any] | None = None, **config: Any) -> World:
+        defaults: dict[str, Any] = {"review_mode": "auto-approve", "review_delay": 0.5}
+        emulator = Emulator(
+            db_path=":memory:",
+            seed=seed_doc or seed(),
+            config=EmulatorConfig(**{**defaults, **config}),
+        )
+        server = stack.enter_context(emulator.serve(port=0))
+        manifests = tmp_path / "manifests"
+        manifests.mkdir(exist_ok=True)
+        env = {
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_API_KEY": "",
+            "TWILIO_API_SECRET": "",
+            "CNAMCTL_API_URL": "",
+            "NO_COLOR": "1",
+        }
+        return World(emulator, server.base_url, manifests, tmp_path, env)
+
+    yield make
+    stack.close()
+
+
+@pytest.fixture
+def world(make_world: Any) -> World:
+    return make_world()

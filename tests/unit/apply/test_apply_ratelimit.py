@@ -1,0 +1,119 @@
+"""The client-side rate limit and the pacing HttpClient around the SDK's."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from twilio.http import HttpClient
+from twilio.http.response import Response
+
+from cnamctl.apply.ratelimit import RateLimiter
+from cnamctl.apply.transport import ThrottledHttpClient
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_spaces_requests_at_the_rate_after_the_burst():
+    clock = FakeClock()
+    limiter = RateLimiter(10, burst=3, clock=clock, sleep=clock.sleep)
+    waits = [limiter.reserve() for _ in range(6)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert waits[3:] == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_sustained_rate_is_the_configured_one():
+    clock = FakeClock()
+    limiter = RateLimiter(50, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    for _ in range(500):
+        limiter.acquire()
+    assert clock.now - start == pytest.approx(500 / 50, rel=0.02)
+
+
+def test_unlimited_never_waits():
+    limiter = RateLimiter(None)
+    assert all(limiter.reserve() == 0 for _ in range(1000))
+
+
+def test_429_pauses_everyone_for_retry_after_and_slows_down():
+    clock = FakeClock()
+    limiter = RateLimiter(20, burst=1, clock=clock, sleep=clock.sleep)
+    limiter.reserve()
+    limiter.throttled(2.0)
+    assert limiter.reserve() == pytest.approx(2.0)
+    assert limiter.rate < 20
+    assert limiter.throttle_events == 1
+
+
+def test_rate_recovers_with_successes_but_not_above_the_maximum():
+    limiter = RateLimiter(20)
+    limiter.throttled(None)
+    lowered = limiter.rate
+    for _ in range(1000):
+        limiter.succeeded()
+    assert lowered < limiter.rate == 20
+
+
+def test_rate_must_be_positive():
+    with pytest.raises(ValueError):
+        RateLimiter(0)
+
+
+def test_concurrent_acquires_get_distinct_slots():
+    clock = FakeClock()
+    limiter = RateLimiter(100, burst=1, clock=clock, sleep=lambda s: None)
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(50):
+            w = limiter.reserve()
+            with lock:
+                waits.append(w)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(round(w, 6) for w in waits) == [round(i * 0.01, 6) for i in range(200)]
+
+
+class _Scripted(HttpClient):
+    def __init__(self, responses: list[Response]) -> None:
+        super().__init__(None, False, 5.0)  # type: ignore[arg-type]
+        self.responses = responses
+        self.sent: list[str] = []
+
+    def request(self, method: str, uri: str, *args: object, **kwargs: object) -> Response:  # type: ignore[override]
+        self.sent.append(method)
+        return self.responses.pop(0)
+
+
+def test_transport_reports_429_retry_after_per_thread_and_to_the_limiter():
+    clock = FakeClock()
+    limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
+    inner = _Scripted([Response(429, "{}", {"Retry-After": "3"}), Response(201, "{}", {})])
+    http = ThrottledHttpClient(inner, limiter)
+    assert http.request("POST", "https://x.twilio.com/a").status_code == 429
+    assert http.last_retry_after() == 3.0
+    assert limiter.throttle_events == 1
+    seen: list[float | None] = []
+    other = threading.Thread(target=lambda: seen.append(http.last_retry_after()))
+    other.start()
+    other.join()
+    assert seen == [None]
+    assert limiter.reserve() == pytest.approx(3.0)
+    assert http.request("POST", "https://x.twilio.com/a").status_code == 201
+    assert http.last_retry_after() is None
+    assert inner.sent == ["POST", "POST"]
