@@ -1,0 +1,89 @@
+"""``compute_plan``: desired state (manifests) + live snapshot -> Plan.
+
+Pure and deterministic: no I/O, and the same inputs give the same plan. Steps:
+resolve what the manifests name, diff each CnamProfile's products, then numbers
+(business profiles, CNAM moves, pruning), caller-name lookup, caller IDs, and
+unmanaged products. Anything that cannot be planned is collected and raised as
+one PlanningError with manifest locations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cnamctl.errors import PlanningError
+from cnamctl.live.model import LiveTrustProduct, Snapshot, fingerprint
+from cnamctl.manifest.model import ManifestSet
+from cnamctl.plan import addresses as addr
+from cnamctl.plan.builder import PlanBuilder
+from cnamctl.plan.caller_ids import plan_caller_ids
+from cnamctl.plan.cnam import NumberHome, plan_profile
+from cnamctl.plan.model import Plan
+from cnamctl.plan.numbers import (
+    plan_business_profile_numbers,
+    plan_caller_name_lookup,
+    plan_cnam_numbers,
+)
+from cnamctl.plan.resolve import resolve
+from cnamctl.plan.unmanaged import delete_product, plan_unmanaged_products
+
+
+def compute_plan(desired: ManifestSet, live: Snapshot) -> Plan:
+    out = PlanBuilder()
+    resolved = resolve(desired, live, out)
+
+    by_name: dict[str, list[LiveTrustProduct]] = defaultdict(list)
+    for product in live.trust_products.values():
+        by_name[product.friendly_name].append(product)
+
+    homes: dict[str, NumberHome] = {}
+    for name, profile in sorted(desired.cnam_profiles.items()):
+        business_profile = resolved.business_profiles.get(profile.business_profile)
+        if business_profile is None:
+            continue  # already a problem at the BusinessProfile manifest
+        homes[name] = plan_profile(profile, by_name.get(name, []), business_profile, live, out)
+
+    released: set[str] = set()
+    for name, home in sorted(homes.items()):
+        for old in home.superseded:
+            delete_product(
+                old,
+                addr.other_product(name, old.sid),
+                f"superseded by {home.product}, approved with the declared display name",
+                home.profile.loc("displayName"),
+                out,
+            )
+            released.add(old.sid)
+    unmanaged = [p for n, ps in by_name.items() if n not in desired.cnam_profiles for p in ps]
+    released |= plan_unmanaged_products(desired, unmanaged, out)
+
+    plan_business_profile_numbers(desired, resolved, live, out)
+    plan_cnam_numbers(desired, homes, resolved, live, released, out)
+    plan_caller_name_lookup(desired, resolved, out)
+    plan_caller_ids(desired, live, out)
+
+    if out.problems:
+        raise PlanningError(out.problems)
+    return Plan(
+        account_sid=live.account_sid,
+        changes=list(out.changes.values()),
+        notices=out.notices,
+        fingerprints=_fingerprints(desired, live, resolved.numbers.values()),
+        unchanged=out.unchanged,
+    )
+
+
+def _fingerprints(desired: ManifestSet, live: Snapshot, declared_numbers: object) -> dict[str, str]:
+    """What the plan was computed from: every business profile, CNAM product, end
+    user and caller ID, and the numbers that are declared or branded. (Other
+    numbers changing does not make a plan stale.)"""
+    records: dict[str, object] = {}
+    for group in (live.business_profiles, live.trust_products, live.end_users, live.caller_ids):
+        records.update(group)
+    branded = {pn for p in live.trust_products.values() for pn in p.number_assignments}
+    for number in declared_numbers:  # type: ignore[attr-defined]
+        records[number.sid] = number
+    for pn in branded:
+        if pn in live.numbers:
+            records[pn] = live.numbers[pn]
+    return {sid: fingerprint(records[sid]) for sid in sorted(records)}

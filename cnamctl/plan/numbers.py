@@ -1,0 +1,272 @@
+"""Number assignments: to business profiles, to CNAM products, and caller-name lookup.
+
+* A CnamProfile's numbers are implied members of its business profile; numbers are
+  only ever added to business profiles, never removed (SHAKEN/STIR and other
+  products may depend on them).
+* A number belongs to one CNAM product at a time: one that must move is
+  unassigned from where it is, then assigned where it belongs (apply orders the
+  two by number).
+* Numbers are unassigned from a managed product only when another profile claims
+  them, when pruning (``prune.cnamNumbers``) allows it, or when the product is
+  being emptied for deletion. A number on a product no manifest manages is never
+  taken from it (that is a problem to resolve, unless ``prune.cnamProfiles``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cnamctl.errors import Location
+from cnamctl.live.model import LiveTrustProduct, Snapshot
+from cnamctl.manifest.model import BusinessProfile, CnamProfile, ManifestSet
+from cnamctl.plan import addresses as addr
+from cnamctl.plan.builder import PlanBuilder
+from cnamctl.plan.cnam import NumberHome
+from cnamctl.plan.model import Action, NoticeLevel
+from cnamctl.plan.resolve import Resolved
+from cnamctl.plan.review import UNDER_REVIEW
+
+
+def plan_business_profile_numbers(
+    desired: ManifestSet, resolved: Resolved, live: Snapshot, out: PlanBuilder
+) -> None:
+    owner_of = {pn: bp for bp in live.business_profiles.values() for pn in bp.number_assignments}
+    for name, manifest in sorted(desired.business_profiles.items()):
+        profile = resolved.business_profiles.get(name)
+        if profile is None:
+            continue
+        for e164, where, index in _numbers_of_business_profile(desired, manifest):
+            number = resolved.numbers.get(e164)
+            if number is None:
+                continue
+            location = where.loc(f"phoneNumbers.{index}")
+            owner = owner_of.get(number.sid)
+            if owner is not None and owner.sid == profile.sid:
+                out.ok()
+            elif owner is not None:
+                out.problem(
+                    location,
+                    f"{e164} is assigned to business profile {owner.friendly_name!r} "
+                    f"({owner.sid}), not {profile.friendly_name!r}; cnamctl never removes "
+                    "numbers from a business profile: move it in the Console",
+                )
+            else:
+                out.add(
+                    addr.business_profile_number(name, e164),
+                    Action.ASSIGN_BUSINESS_PROFILE_NUMBER,
+                    params={
+                        "business_profile": profile.sid,
+                        "number": number.sid,
+                        "phone_number": e164,
+                    },
+                    after=profile.friendly_name,
+                    reason="CNAM numbers must first belong to the business profile"
+                    if isinstance(where, CnamProfile)
+                    else "declared on the business profile",
+                    location=location,
+                )
+
+
+def _numbers_of_business_profile(
+    desired: ManifestSet, manifest: BusinessProfile
+) -> Iterable[tuple[str, BusinessProfile | CnamProfile, int]]:
+    seen: set[str] = set()
+    sources: list[BusinessProfile | CnamProfile] = [manifest]
+    sources += [
+        c for _, c in sorted(desired.cnam_profiles.items()) if c.business_profile == manifest.name
+    ]
+    for source in sources:
+        for index, e164 in enumerate(source.phone_numbers):
+            if e164 not in seen:
+                seen.add(e164)
+                yield e164, source, index
+
+
+def plan_cnam_numbers(
+    desired: ManifestSet,
+    homes: dict[str, NumberHome],
+    resolved: Resolved,
+    live: Snapshot,
+    released: set[str],
+    out: PlanBuilder,
+) -> None:
+    """``released``: SIDs of products being emptied for deletion."""
+    base_of = _product_addresses(desired, homes, live, released)
+    products_of: dict[str, list[LiveTrustProduct]] = {}
+    for product in sorted(live.trust_products.values(), key=lambda p: p.sid):
+        for pn in product.number_assignments:
+            products_of.setdefault(pn, []).append(product)
+
+    declared: set[str] = set()
+    for name, home in sorted(homes.items()):
+        for index, e164 in enumerate(home.profile.phone_numbers):
+            declared.add(e164)
+            number = resolved.numbers.get(e164)
+            if number is None:
+                continue
+            location = home.profile.loc(f"phoneNumbers.{index}")
+            here = addr.cnam_number(addr.cnam(name), e164)
+            holders = products_of.get(number.sid, [])
+            elsewhere = [p for p in holders if p.sid != home.product]
+            if not elsewhere and len(holders) == 1:
+                out.ok()
+                continue
+            if home.waiting_for:
+                out.notice(
+                    here,
+                    NoticeLevel.INFO,
+                    f"{e164} is assigned once the product leaves {home.waiting_for}",
+                    location=location,
+                    status=home.waiting_for,
+                )
+                continue
+            blocked = False
+            for other in elsewhere:
+                base = base_of.get(other.sid)
+                if base is None:
+                    out.problem(
+                        location,
+                        f"{e164} is branded by CNAM product {other.friendly_name!r} "
+                        f"({other.sid}), which no manifest manages; declare that product, "
+                        "remove the number from it, or set prune.cnamProfiles",
+                    )
+                    blocked = True
+                elif other.status in UNDER_REVIEW:
+                    out.notice(
+                        here,
+                        NoticeLevel.INFO,
+                        f"{e164} moves here once {other.sid} ({other.friendly_name!r}) "
+                        f"leaves {other.status}",
+                        location=location,
+                        status=other.status,
+                    )
+                    blocked = True
+                else:
+                    _unassign(other, base, number.sid, e164, out, location, f"moves to {name!r}")
+            if blocked:
+                continue
+            out.add(
+                here,
+                Action.ASSIGN_CNAM_NUMBER,
+                params={"trust_product": home.product, "number": number.sid, "phone_number": e164},
+                before=", ".join(p.friendly_name for p in elsewhere) or None,
+                after=name,
+                reason=f"brand {e164} as {home.profile.display_name!r}",
+                location=location,
+            )
+
+    _undeclared(desired, homes, declared, live, out)
+    for sid in sorted(released):
+        product = live.trust_products[sid]
+        for pn in sorted(product.number_assignments):
+            number = live.numbers.get(pn)
+            e164 = number.phone_number if number else pn
+            _unassign(product, base_of[sid], pn, e164, out, None, "the product is deleted")
+
+
+def _product_addresses(
+    desired: ManifestSet, homes: dict[str, NumberHome], live: Snapshot, released: set[str]
+) -> dict[str, str]:
+    """SID -> address prefix of every live product whose numbers cnamctl may take away."""
+    out: dict[str, str] = {}
+    for product in live.trust_products.values():
+        if product.friendly_name in desired.cnam_profiles:
+            out[product.sid] = addr.other_product(product.friendly_name, product.sid)
+        elif product.sid in released:
+            out[product.sid] = addr.other_product(None, product.sid)
+    for name, home in homes.items():
+        if home.live is not None:
+            out[home.live.sid] = addr.cnam(name)
+    return out
+
+
+def _undeclared(
+    desired: ManifestSet,
+    homes: dict[str, NumberHome],
+    declared: set[str],
+    live: Snapshot,
+    out: PlanBuilder,
+) -> None:
+    """Numbers on a profile's product that no profile declares."""
+    for name, home in sorted(homes.items()):
+        product = home.live
+        if product is None:
+            continue
+        stray = sorted(
+            (live.numbers[pn].phone_number if pn in live.numbers else pn, pn)
+            for pn in product.number_assignments
+            if pn not in live.numbers or live.numbers[pn].phone_number not in declared
+        )
+        if not stray:
+            continue
+        if desired.prune.cnam_numbers and product.status not in UNDER_REVIEW:
+            for e164, pn in stray:
+                _unassign(
+                    product,
+                    addr.cnam(name),
+                    pn,
+                    e164,
+                    out,
+                    home.profile.loc("phoneNumbers"),
+                    "not declared (prune.cnamNumbers)",
+                )
+        else:
+            listed = ", ".join(e164 for e164, _ in stray[:5]) + (" ..." if len(stray) > 5 else "")
+            out.notice(
+                addr.cnam(name),
+                NoticeLevel.INFO,
+                f"{len(stray)} number(s) on {product.sid} are not declared and stay assigned "
+                f"(prune.cnamNumbers is off): {listed}",
+                location=home.profile.loc("phoneNumbers"),
+            )
+
+
+def _unassign(
+    product: LiveTrustProduct,
+    base: str,
+    pn: str,
+    e164: str,
+    out: PlanBuilder,
+    location: Location | None,
+    reason: str,
+) -> None:
+    out.add(
+        addr.cnam_number(base, e164),
+        Action.UNASSIGN_CNAM_NUMBER,
+        params={
+            "trust_product": product.sid,
+            "assignment": product.number_assignments[pn],
+            "number": pn,
+            "phone_number": e164,
+        },
+        before=product.friendly_name,
+        after=None,
+        reason=reason,
+        location=location,
+    )
+
+
+def plan_caller_name_lookup(desired: ManifestSet, resolved: Resolved, out: PlanBuilder) -> None:
+    for _, profile in sorted(desired.cnam_profiles.items()):
+        if profile.caller_name_lookup is None:
+            continue
+        for e164 in profile.phone_numbers:
+            number = resolved.numbers.get(e164)
+            if number is None:
+                continue
+            if number.voice_caller_id_lookup == profile.caller_name_lookup:
+                out.ok()
+                continue
+            out.add(
+                addr.caller_name_lookup(e164),
+                Action.SET_CALLER_NAME_LOOKUP,
+                params={
+                    "number": number.sid,
+                    "phone_number": e164,
+                    "enabled": profile.caller_name_lookup,
+                },
+                before=number.voice_caller_id_lookup,
+                after=profile.caller_name_lookup,
+                reason="callerNameLookup (VoiceCallerIdLookup)",
+                location=profile.loc("callerNameLookup"),
+            )

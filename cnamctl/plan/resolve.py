@@ -1,0 +1,109 @@
+"""Find the live objects the manifests name; what cannot be found is a problem.
+
+Business profiles are vetted in the Console, so they must already exist (by
+pinned SID, or by a friendly name that only one profile has) and be approved.
+Every declared number must be on the account. Each failure is reported at the
+manifest line that names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnamctl.live.model import LiveBusinessProfile, LiveNumber, Snapshot
+from cnamctl.manifest.model import BusinessProfile, CnamProfile, ManifestSet
+from cnamctl.plan.builder import PlanBuilder
+
+APPROVED = "twilio-approved"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    business_profiles: dict[str, LiveBusinessProfile]  # manifest name -> live profile
+    numbers: dict[str, LiveNumber]  # E.164 -> live number (declared ones found)
+
+
+def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
+    profiles: dict[str, LiveBusinessProfile] = {}
+    for name, manifest in sorted(desired.business_profiles.items()):
+        found = _business_profile(manifest, live, out)
+        if found is not None:
+            profiles[name] = found
+    numbers: dict[str, LiveNumber] = {}
+    for manifest, e164, index in declared_numbers(desired):
+        if e164 in numbers:
+            continue
+        number = live.number_by_e164(e164)
+        if number is None:
+            out.problem(
+                manifest.loc(f"phoneNumbers.{index}"),
+                f"{e164} is not a phone number of account {live.account_sid}",
+            )
+        else:
+            numbers[e164] = number
+    return Resolved(profiles, numbers)
+
+
+def declared_numbers(
+    desired: ManifestSet,
+) -> list[tuple[BusinessProfile | CnamProfile, str, int]]:
+    """(manifest, E.164, index in its phoneNumbers) for every declared CNAM/BP number."""
+    found: list[tuple[BusinessProfile | CnamProfile, str, int]] = []
+    for group in (desired.business_profiles, desired.cnam_profiles):
+        for _, manifest in sorted(group.items()):
+            found.extend((manifest, e164, i) for i, e164 in enumerate(manifest.phone_numbers))
+    return found
+
+
+def _business_profile(
+    manifest: BusinessProfile, live: Snapshot, out: PlanBuilder
+) -> LiveBusinessProfile | None:
+    if manifest.sid:
+        found = live.business_profiles.get(manifest.sid)
+        if found is None:
+            out.problem(
+                manifest.loc("sid"),
+                f"business profile {manifest.sid} does not exist in account {live.account_sid}",
+            )
+            return None
+        if manifest.friendly_name and found.friendly_name != manifest.friendly_name:
+            out.problem(
+                manifest.loc("friendlyName"),
+                f"business profile {manifest.sid} is named {found.friendly_name!r}, "
+                f"not {manifest.friendly_name!r}",
+            )
+            return None
+    else:
+        matches = sorted(
+            (
+                p
+                for p in live.business_profiles.values()
+                if p.friendly_name == manifest.friendly_name
+            ),
+            key=lambda p: p.sid,
+        )
+        if not matches:
+            out.problem(
+                manifest.loc("friendlyName"),
+                f"no business profile named {manifest.friendly_name!r} in account "
+                f"{live.account_sid} (business profiles are created and vetted in the "
+                "Twilio Console)",
+            )
+            return None
+        if len(matches) > 1:
+            sids = ", ".join(p.sid for p in matches)
+            out.problem(
+                manifest.loc("friendlyName"),
+                f"{len(matches)} business profiles are named {manifest.friendly_name!r} "
+                f"({sids}); pin one with `sid:`",
+            )
+            return None
+        found = matches[0]
+    if found.status != APPROVED:
+        out.problem(
+            manifest.loc("sid" if manifest.sid else "friendlyName"),
+            f"business profile {found.friendly_name!r} ({found.sid}) is {found.status}, "
+            "not twilio-approved; CNAM needs an approved business profile",
+        )
+        return None
+    return found
