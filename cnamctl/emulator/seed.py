@@ -170,6 +170,7 @@ class _Seeder:
         self.now = now
         self.numbers: dict[str, tuple[str, str, str]] = {}  # e164 -> (sid, type, country)
         self.profiles: dict[str, str] = {}  # friendly name and sid -> sid
+        self._product_names: dict[tuple[str, str], int] = {}
 
     def fail(self, message: str) -> SeedError:
         return SeedError(f"account {self.sid}: {message}")
@@ -352,7 +353,14 @@ class _Seeder:
             self._assign_number(sid, e164, "customer_profile")
 
     def _trust_product(self, spec: TrustProductSeed) -> None:
-        sid = spec.sid or seeded_sid("BU", self.sid, "trust_product", spec.friendly_name)
+        # Several products may share a friendly name (a CNAM replacement, a SHAKEN
+        # product named like a CNAM one): the policy and an occurrence count keep
+        # their derived SIDs apart and still the same for the same seed.
+        key = (spec.friendly_name, spec.policy_sid)
+        self._product_names[key] = occurrence = self._product_names.get(key, 0) + 1
+        sid = spec.sid or seeded_sid(
+            "BU", self.sid, "trust_product", spec.friendly_name, spec.policy_sid, str(occurrence)
+        )
         self._bundle(sid, TRUST_PRODUCT, spec)
         is_cnam = spec.policy_sid == CNAM_POLICY_SID
         profile_sid = None
@@ -371,7 +379,7 @@ class _Seeder:
                 raise self.fail(
                     f"{spec.friendly_name}: display name {spec.display_name!r}: {problem}"
                 )
-            end_user = seeded_sid("IT", self.sid, "cnam_information", spec.friendly_name)
+            end_user = seeded_sid("IT", self.sid, "cnam_information", sid)
             self.conn.execute(
                 """
                 INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes,
