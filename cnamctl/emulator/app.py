@@ -8,6 +8,7 @@ authenticate, settle reviews, handler] -> answer.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sqlite3
@@ -55,7 +56,8 @@ class Emulator:
 
     ``db_path`` is ``":memory:"`` or a SQLite file; ``seed`` (a YAML path, a dict or
     None) is applied only if the database is empty, so a file database keeps its
-    state across restarts.
+    state across restarts. Close it with :meth:`close`, or use it as a context
+    manager (``with Emulator(...) as emu:``).
     """
 
     def __init__(
@@ -221,6 +223,12 @@ class Emulator:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # -- WSGI ---------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -295,8 +303,30 @@ class Emulator:
         return reply
 
 
+def _buffer_unsized_body(environ: dict[str, Any], limit: int) -> None:
+    """Read a body sent without Content-Length (chunked), refusing more than ``limit``.
+
+    werkzeug would cut such a body at its ``max_content_length`` without a word and
+    parse the truncated form; buffering it here turns "too large" into a 413 and
+    gives the body a Content-Length for the parser.
+    """
+    if environ.get("CONTENT_LENGTH") or "wsgi.input_terminated" not in environ:
+        return
+    stream, data = environ["wsgi.input"], bytearray()
+    while len(data) <= limit:
+        piece = stream.read(min(64 * 1024, limit + 1 - len(data)))
+        if not piece:
+            break
+        data += piece
+    if len(data) > limit:
+        raise errors.too_large(limit)
+    environ["wsgi.input"] = io.BytesIO(bytes(data))
+    environ["CONTENT_LENGTH"] = str(len(data))
+
+
 def _parse(environ: dict[str, Any], method: str, limit: int) -> tuple[Any, Any]:
     """Query and form of a request, outside the database lock (bodies can be slow)."""
+    _buffer_unsized_body(environ, limit)
     request = Request(environ)
     request.max_content_length = limit
     request.max_form_memory_size = limit
