@@ -11,6 +11,8 @@ from cnamctl.emulator import errors
 from cnamctl.emulator.config import EmulatorConfig
 from cnamctl.emulator.sids import is_sid
 
+HTTP_METHODS = ("GET", "POST")  # the spec's enum of every *Method parameter
+
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
 
@@ -56,14 +58,25 @@ class Ctx:
 
     def flag(self, name: str) -> bool | None:
         """A boolean form parameter (the SDK sends 'true'/'false')."""
-        raw = self.form.get(name)
-        if raw is None:
-            return None
-        if raw.lower() in _TRUE:
-            return True
-        if raw.lower() in _FALSE:
-            return False
-        raise errors.invalid_param(name, "must be true or false")
+        return boolean(name, self.form.get(name))
+
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        """An optional form parameter that the spec restricts to ``allowed`` values."""
+        value = self.form.get(name)
+        if value in (None, "") or value in allowed:
+            return value
+        raise errors.invalid_param(name, f"must be one of {', '.join(allowed)}")
+
+
+def boolean(name: str, raw: str | None) -> bool | None:
+    """A boolean parameter (form or query); None when absent."""
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise errors.invalid_param(name, "must be true or false")
 
 
 def friendly_name(value: str, limit: int = 64) -> str:

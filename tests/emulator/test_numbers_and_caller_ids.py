@@ -115,3 +115,70 @@ def test_validation_request_errors(served):
         "more_info": "https://www.twilio.com/docs/errors/20001",
         "status": 400,
     }
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("+14155550101", [LOCAL[1]]),  # a whole number: exact
+        ("4155550101", [LOCAL[1]]),
+        ("415555010", [*LOCAL, "+14155550109"]),  # a part of the number
+        ("+1415555010*", [*LOCAL, "+14155550109"]),  # '*': any digit
+        ("*800*", [TOLL_FREE]),
+        ("604", [CANADIAN]),
+        ("+1212", []),
+        ("no digits", []),
+    ],
+)
+def test_incoming_number_phone_number_filter(client, pattern, expected):
+    numbers = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers
+    assert sorted(n.phone_number for n in numbers.list(phone_number=pattern)) == sorted(expected)
+
+
+def test_incoming_number_origin_and_beta_filters(served):
+    client = served.client()
+    numbers = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers
+    assert len(numbers.list(origin="twilio")) == 8
+    assert numbers.list(origin="hosted") == []
+    assert len(numbers.list(beta=False)) == len(numbers.list(beta=True)) == 8
+    answer = served.http().get(
+        served.url(f"/2010-04-01/Accounts/{ACCOUNT}/IncomingPhoneNumbers.json"),
+        params={"Beta": "perhaps"},
+    )
+    assert (answer.status_code, answer.json()["code"]) == (400, 20001)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"VoiceMethod": "PUT"},
+        {"SmsFallbackMethod": "get"},
+        {"EmergencyStatus": "On"},
+        {"VoiceReceiveMode": "sms"},
+        {"TrunkSid": "TR" + "0" * 32},
+        {"BundleSid": "not-a-sid"},
+        {"AccountSid": "AC" + "f" * 32},
+    ],
+)
+def test_incoming_number_update_checks_the_spec_enums(served, data):
+    client = served.client()
+    sid = number_sid(client, LOCAL[2])
+    url = served.url(f"/2010-04-01/Accounts/{ACCOUNT}/IncomingPhoneNumbers/{sid}.json")
+    before = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers(sid).fetch()
+    answer = served.http().post(url, data={**data, "FriendlyName": "changed"})
+    assert (answer.status_code, answer.json()["code"]) == (400, 20001)
+    after = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers(sid).fetch()
+    assert after.friendly_name == before.friendly_name
+
+
+def test_incoming_number_update_accepts_the_other_spec_parameters(client):
+    numbers = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers
+    sid = number_sid(client, LOCAL[3])
+    updated = numbers(sid).update(
+        voice_method="GET",
+        voice_url="https://example.com/voice",
+        emergency_status="Inactive",
+        voice_receive_mode="voice",
+        trunk_sid="TK" + "0" * 32,
+    )
+    assert updated.sid == sid and updated.voice_caller_id_lookup is False

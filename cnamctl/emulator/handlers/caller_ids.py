@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 
 from cnamctl.emulator import errors, serialize
-from cnamctl.emulator.http import Ctx, Reply, callback_url, filters, friendly_name
+from cnamctl.emulator.http import HTTP_METHODS, Ctx, Reply, callback_url, filters, friendly_name
 from cnamctl.emulator.paging import api2010_envelope, parse_page_request, sql_page
 from cnamctl.emulator.routing import Router
 from cnamctl.emulator.rules import national_format, normalize_e164
@@ -124,9 +124,7 @@ def _check_call_options(ctx: Ctx) -> None:
     extension = ctx.optional("Extension")
     if extension and not all(ch in "0123456789wW#*" for ch in extension):
         raise errors.invalid_param("Extension", "must be digits")
-    method = ctx.optional("StatusCallbackMethod")
-    if method not in (None, "", "GET", "POST"):
-        raise errors.invalid_param("StatusCallbackMethod", "must be GET or POST")
+    ctx.choice("StatusCallbackMethod", HTTP_METHODS)
     callback_url(ctx.optional("StatusCallback"))
 
 

@@ -1,15 +1,19 @@
 """API 2010 IncomingPhoneNumbers: list, fetch and update (FriendlyName, VoiceCallerIdLookup).
 
 Numbers are not bought or released through the emulator; they come from the seed.
-Other update parameters of the spec are accepted and ignored.
+The other update parameters of the spec are checked against its enums and SID
+patterns, then ignored. The ``PhoneNumber`` list filter takes partial numbers with
+``*`` for any digit, as the spec describes; every seeded number has origin
+``twilio`` and is not beta.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from cnamctl.emulator import errors, serialize
-from cnamctl.emulator.http import Ctx, Reply, filters, friendly_name
+from cnamctl.emulator.http import HTTP_METHODS, Ctx, Reply, boolean, filters, friendly_name
 from cnamctl.emulator.paging import api2010_envelope, parse_page_request, sql_page
 from cnamctl.emulator.routing import Router
 from cnamctl.emulator.rules import normalize_e164
@@ -17,6 +21,33 @@ from cnamctl.emulator.sids import is_sid
 
 COLLECTION = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers"
 LIST_FILTERS = ("FriendlyName", "Beta", "PhoneNumber", "Origin")
+ORIGIN = "twilio"
+
+# Update parameters the emulator ignores, with the values the spec allows.
+_ENUMS: dict[str, tuple[str, ...]] = {
+    **{
+        name: HTTP_METHODS
+        for name in (
+            "SmsFallbackMethod",
+            "SmsMethod",
+            "StatusCallbackMethod",
+            "VoiceFallbackMethod",
+            "VoiceMethod",
+        )
+    },
+    "EmergencyStatus": ("Active", "Inactive"),
+    "VoiceReceiveMode": ("voice", "fax"),
+}
+_SID_PREFIXES = {
+    "SmsApplicationSid": "AP",
+    "VoiceApplicationSid": "AP",
+    "EmergencyAddressSid": "AD",
+    "AddressSid": "AD",
+    "TrunkSid": "TK",
+    "IdentitySid": "RI",
+    "BundleSid": "BU",
+}
+_NOT_A_DIGIT = re.compile(r"[^0-9*+]")
 
 
 def register(router: Router) -> None:
@@ -37,16 +68,39 @@ def _load(ctx: Ctx) -> sqlite3.Row:
     return row
 
 
+def _phone_number_clause(value: str) -> tuple[str, list[object]]:
+    """SQL for the PhoneNumber filter: a whole number matches exactly, anything else
+    (``415555``, ``+1415***0100``) as a part of the number, ``*`` being any digit."""
+    e164 = None if "*" in value else normalize_e164(value)
+    if e164 is not None:
+        return "phone_number = ?", [e164]
+    pattern = _NOT_A_DIGIT.sub("", value).replace("*", "_")
+    if not pattern.strip("+"):
+        return "0", []  # no digit to match: nothing matches
+    return "phone_number LIKE ?", [f"%{pattern}%"]
+
+
+def _list_where(ctx: Ctx) -> tuple[str, list[object]]:
+    query = ctx.query
+    where: list[str] = ["account_sid = ?"]
+    args: list[object] = [ctx.account_sid]
+    boolean("Beta", query.get("Beta"))  # only validated: no seeded number is beta
+    if query.get("Origin") and query["Origin"] != ORIGIN:
+        where.append("0")
+    if query.get("PhoneNumber"):
+        clause, clause_args = _phone_number_clause(query["PhoneNumber"])
+        where.append(clause)
+        args += clause_args
+    if query.get("FriendlyName"):
+        where.append("friendly_name = ?")
+        args.append(query["FriendlyName"])
+    return " AND ".join(where), args
+
+
 def list_numbers(ctx: Ctx) -> Reply:
     req = parse_page_request(ctx.query)
-    where, args = ["account_sid = ?"], [ctx.account_sid]
-    if ctx.query.get("PhoneNumber"):
-        where.append("phone_number = ?")
-        args.append(normalize_e164(ctx.query["PhoneNumber"]) or ctx.query["PhoneNumber"])
-    if ctx.query.get("FriendlyName"):
-        where.append("friendly_name = ?")
-        args.append(ctx.query["FriendlyName"])
-    page = sql_page(ctx.conn, "SELECT * FROM phone_numbers", " AND ".join(where), args, req)
+    where, args = _list_where(ctx)
+    page = sql_page(ctx.conn, "SELECT * FROM phone_numbers", where, args, req)
     uri = f"/2010-04-01/Accounts/{ctx.account_sid}/IncomingPhoneNumbers.json"
     records = [serialize.incoming_number(row) for row in page.items]
     body = api2010_envelope(
@@ -64,6 +118,11 @@ def update_number(ctx: Ctx) -> Reply:
     target = ctx.optional("AccountSid")
     if target not in (None, "", ctx.account_sid):
         raise errors.invalid_param("AccountSid", "moving numbers between accounts is not supported")
+    for param, allowed in _ENUMS.items():
+        ctx.choice(param, allowed)
+    for param, prefix in _SID_PREFIXES.items():
+        if ctx.optional(param):
+            ctx.sid_param(param, prefix)
     name = ctx.optional("FriendlyName")
     lookup = ctx.flag("VoiceCallerIdLookup")
     ctx.conn.execute(
