@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from .helpers import ACCOUNT
 
 
@@ -74,3 +76,38 @@ def test_customer_profile_admin_decisions(served):
     assert (
         http.post(served.url(f"/_emulator/trust-products/{draft.sid}/approve")).status_code == 404
     )
+
+
+def test_faults_latency_and_rate_limit_change_at_run_time(served):
+    admin = served.http(auth=None)
+    twilio = served.http()
+    config = served.url("/_emulator/config")
+    policies = served.url("/v1/Policies")
+    assert twilio.get(policies).status_code == 200
+
+    admin.patch(config, json={"fault_rate": 1.0, "fault_kinds": ["error-500"]})
+    assert twilio.get(policies).status_code == 500
+    admin.patch(config, json={"fault_rate": 0.0})
+    assert twilio.get(policies).status_code == 200
+
+    admin.patch(config, json={"rate_limit": 1})
+    statuses = [twilio.get(policies).status_code for _ in range(4)]
+    assert statuses[0] == 200 and 429 in statuses
+    admin.patch(config, json={"rate_limit": None})
+    assert [twilio.get(policies).status_code for _ in range(4)] == [200] * 4
+
+    admin.patch(config, json={"latency_ms": 60})
+    started = time.perf_counter()
+    twilio.get(policies)
+    assert time.perf_counter() - started >= 0.06
+
+    stats = admin.get(served.url("/_emulator/stats")).json()
+    assert stats["faults"]["error-500"] == 1 and stats["rate_limited"] == statuses.count(429)
+
+
+def test_admin_paths_are_not_twilio_paths(served):
+    """The admin API lives under /_emulator/ only; Twilio paths never reach it."""
+    product = "BU" + "0" * 32
+    answer = served.http().post(served.url(f"/v1/TrustProducts/{product}/approve"))
+    assert (answer.status_code, answer.json()["code"]) == (404, 20404)
+    assert "error" in served.http(auth=None).get(served.url("/_emulator")).json()

@@ -98,6 +98,21 @@ def test_two_business_profiles_are_not_compliant(client):
     assert err.value.code == 22216
 
 
+def test_two_cnam_end_users_are_not_compliant(client):
+    product, _ = cnam_product(client)
+    tp = client.trusthub.v1.trust_products(product.sid)
+    second = client.trusthub.v1.end_users.create(
+        friendly_name="second", type="cnam_information", attributes={"cnam_display_name": "ACME 2"}
+    )
+    tp.trust_products_entity_assignments.create(object_sid=second.sid)
+    evaluation = tp.trust_products_evaluations.create(policy_sid=CNAM_POLICY_SID)
+    assert evaluation.status == "noncompliant"
+    with pytest.raises(TwilioRestException) as err:
+        tp.update(status="pending-review")
+    assert (err.value.status, err.value.code) == (400, 22214)
+    assert tp.fetch().status == "draft"
+
+
 def test_auto_approve_goes_through_pending_and_in_review(serve):
     served = serve(config=EmulatorConfig(review_delay=0.6))
     client = served.client()

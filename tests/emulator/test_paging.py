@@ -24,6 +24,11 @@ def seed_with(numbers: int, caller_ids: int = 0, products: int = 0) -> dict:
     return {"accounts": [account]}
 
 
+def pages(count: int, size: int) -> int:
+    """Requests a full listing takes: the last page is the one without a next page."""
+    return max(1, -(-count // size))
+
+
 @pytest.mark.parametrize("count", [0, 1, 50, 1000, 1001])
 def test_incoming_numbers_every_size(serve, count):
     served = serve(seed=seed_with(count))
@@ -35,18 +40,22 @@ def test_incoming_numbers_every_size(serve, count):
     assert len({n.sid for n in full}) == count
     small = numbers.list(page_size=50)
     assert [n.sid for n in small] == [n.sid for n in full]
-    pages = served.emu.stats()["requests"][
+    requests_made = served.emu.stats()["requests"][
         "GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
     ]
-    assert pages == max(1, -(-count // 1000)) + max(1, -(-count // 50))
+    assert requests_made == pages(count, 1000) + pages(count, 50)
 
 
-@pytest.mark.parametrize("count", [0, 1, 50, 51])
-def test_v1_lists_page_with_tokens(serve, count):
+@pytest.mark.parametrize("count", [0, 1, 50, 51, 1000, 1001])
+def test_v1_lists_every_size(serve, count):
     served = serve(seed=seed_with(0, products=count))
     products = served.client(account=ACC, password=TOKEN).trusthub.v1.trust_products
-    assert len(products.list(page_size=10)) == count
-    assert len({p.sid for p in products.list(page_size=50)}) == count
+    default = products.list()  # the SDK sends no PageSize: the server's default, 50
+    assert len(default) == count and len({p.sid for p in default}) == count
+    full = products.list(page_size=1000)
+    assert [p.sid for p in full] == [p.sid for p in default]
+    requests_made = served.emu.stats()["requests"]["GET /v1/TrustProducts"]
+    assert requests_made == pages(count, 50) + pages(count, 1000)
 
 
 def test_v1_meta_links(serve):
