@@ -87,15 +87,15 @@ def serve(
         raise UsageError(f"cannot listen on {host}:{port}: {err}") from err
     seeded = "seeded from " + (str(seed) if seed else "the demo seed")
     state = f"database {db}" if db else "in-memory database"
-    click.echo(f"cnamctl emulator listening on {base_url(server)}")
-    click.echo(
-        f"{state}, {seeded if emu.seed_summary else 'existing state kept (seed not applied)'}"
-    )
-    for sid in emu.accounts():
-        click.echo(f"  account {sid}")
-    click.echo("admin API under /_emulator/ (see docs/emulator.md); Ctrl-C to stop")
-    try:
-        server.serve_forever()  # werkzeug's server returns on Ctrl-C
+    try:  # Ctrl-C may come at any point from here on: always a clean stop
+        click.echo(f"cnamctl emulator listening on {base_url(server)}")
+        click.echo(
+            f"{state}, {seeded if emu.seed_summary else 'existing state kept (seed not applied)'}"
+        )
+        for sid in emu.accounts():
+            click.echo(f"  account {sid}")
+        click.echo("admin API under /_emulator/ (see docs/emulator.md); Ctrl-C to stop")
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
