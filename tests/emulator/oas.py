@@ -175,7 +175,12 @@ def _absolute_urls(path: str, body: Any) -> list[str]:
 
 
 class _Converter:
-    """OAS 3.0 schema -> JSON Schema: inline $refs, nullable -> type [..., "null"]."""
+    """OAS 3.0 schema -> JSON Schema: inline $refs, nullable -> type [..., "null"].
+
+    Objects with listed properties become closed and complete: Twilio answers every
+    field of a resource (null when unset) and nothing else, so a field the spec does
+    not have, or one it has that is missing, is a contract breach.
+    """
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
@@ -199,6 +204,9 @@ class _Converter:
             for k, v in node.items()
             if not k.startswith("x-") and k != "nullable"
         }
+        if node.get("type") == "object" and isinstance(node.get("properties"), dict):
+            out.setdefault("required", sorted(node["properties"]))
+            out.setdefault("additionalProperties", False)
         if node.get("nullable"):
             if "type" in out:
                 out["type"] = [out["type"], "null"]

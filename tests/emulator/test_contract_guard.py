@@ -56,6 +56,13 @@ def test_a_bad_field_is_caught(api, field, value):
     assert api.problems("GET", PATH, 200, body)
 
 
+def test_fields_must_be_exactly_the_specs(api):
+    assert api.problems("GET", PATH, 200, {**GOOD, "invented": 1})
+    missing = copy.deepcopy(GOOD)
+    del missing["status_callback"]
+    assert api.problems("GET", PATH, 200, missing)
+
+
 def test_error_bodies_must_be_exactly_twilio_shaped(api):
     good = {
         "code": 20404,
