@@ -25,7 +25,7 @@ from werkzeug.serving import BaseWSGIServer
 from werkzeug.wrappers import Request
 
 from cnamctl.emulator import errors, review, serialize
-from cnamctl.emulator.admin import AdminApi
+from cnamctl.emulator.admin import ADMIN_PREFIX, AdminApi
 from cnamctl.emulator.auth import authenticate
 from cnamctl.emulator.config import FAULT_500, FAULT_LOST_RESPONSE, FAULT_RESET, EmulatorConfig
 from cnamctl.emulator.faults import FaultInjector, drop_connection
@@ -42,7 +42,6 @@ from cnamctl.emulator.sids import new_sid
 from cnamctl.emulator.stats import Stats
 from cnamctl.emulator.store import Store
 
-ADMIN_PREFIX = "/_emulator"
 TWILIO_PREFIXES = ("/v1/", "/2010-04-01/")
 WRITE_METHODS = ("POST", "DELETE")
 
@@ -125,6 +124,10 @@ class Emulator:
     def operations(self) -> list[tuple[str, str]]:
         """The (method, path template) pairs of every Twilio operation served."""
         return self._router.operations()
+
+    def admin_endpoints(self) -> list[tuple[str, str]]:
+        """The (method, path template) pairs of the admin API under /_emulator/."""
+        return self._admin.endpoints()
 
     def reset_stats(self) -> None:
         self._stats.reset()
