@@ -84,11 +84,22 @@ def test_accounts_see_only_their_own_objects(served):
     their_profile = profile_sid(theirs, "Other Corp")
     their_number = number_sid(theirs, "+12125550100", account=OTHER_ACCOUNT)
     assert theirs.trusthub.v1.trust_products.list() == []
+    assert theirs.trusthub.v1.end_users.list() == []
     assert [p.friendly_name for p in theirs.trusthub.v1.customer_profiles.list()] == ["Other Corp"]
+    their_numbers = theirs.api.v2010.accounts(OTHER_ACCOUNT).incoming_phone_numbers.list()
+    assert [n.phone_number for n in their_numbers] == ["+12125550100"]
+    assert theirs.api.v2010.accounts(OTHER_ACCOUNT).outgoing_caller_ids.list() == []
+    assert mine.trusthub.v1.trust_products(product.sid).trust_products_entity_assignments.list()
     for attempt in (
         lambda: theirs.trusthub.v1.trust_products(product.sid).fetch(),
         lambda: theirs.trusthub.v1.end_users(end_user.sid).fetch(),
         lambda: theirs.trusthub.v1.trust_products(product.sid).delete(),
+        lambda: theirs.trusthub.v1.trust_products(
+            product.sid
+        ).trust_products_entity_assignments.list(),
+        lambda: theirs.trusthub.v1.trust_products(product.sid).trust_products_evaluations.create(
+            policy_sid="RNf3db3cd1fe25fcfd3c3ded065c8fea53"
+        ),
         lambda: mine.trusthub.v1.customer_profiles(their_profile).fetch(),
         lambda: mine.api.v2010.accounts(ACCOUNT).incoming_phone_numbers(their_number).fetch(),
     ):
