@@ -94,9 +94,6 @@ def test_accounts_see_only_their_own_objects(served):
         lambda: theirs.trusthub.v1.trust_products(product.sid).fetch(),
         lambda: theirs.trusthub.v1.end_users(end_user.sid).fetch(),
         lambda: theirs.trusthub.v1.trust_products(product.sid).delete(),
-        lambda: theirs.trusthub.v1.trust_products(
-            product.sid
-        ).trust_products_entity_assignments.list(),
         lambda: theirs.trusthub.v1.trust_products(product.sid).trust_products_evaluations.create(
             policy_sid="RNf3db3cd1fe25fcfd3c3ded065c8fea53"
         ),
@@ -106,6 +103,10 @@ def test_accounts_see_only_their_own_objects(served):
         with pytest.raises(TwilioRestException) as err:
             attempt()
         assert (err.value.status, err.value.code) == (404, 20404)
+    listing = served.http(auth=(OTHER_ACCOUNT, OTHER_TOKEN)).get(
+        served.url(f"/v1/TrustProducts/{product.sid}/EntityAssignments")
+    )
+    assert (listing.status_code, listing.json()["code"]) == (404, 20404)
     # Another account's objects cannot be assigned either.
     tp = mine.trusthub.v1.trust_products(product.sid)
     with pytest.raises(TwilioRestException) as err:
