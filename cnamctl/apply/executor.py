@@ -205,6 +205,7 @@ class Executor:
         self, change: Change, sids: Mapping[str, str]
     ) -> tuple[ChangeResult, str | None]:
         started = time.monotonic()
+        params: dict[str, Any] = {}
         try:
             params = resolve_refs(change.params, sids)
         except KeyError as err:
@@ -212,6 +213,7 @@ class Executor:
         else:
             tried = self._attempt_change(change, params)
         done = tried.done
+        target = (done.sid if done else None) or params.get("trust_product")
         if done is not None:
             outcome = Outcome.APPLIED
         elif self._stop.is_set() and not tried.attempts:
@@ -223,6 +225,7 @@ class Executor:
             change.action,
             outcome,
             sids=(done.sid,) if done and done.created and done.sid else (),
+            target=target,
             attempts=tried.attempts,
             read_back=tried.read_back,
             message=tried.message,

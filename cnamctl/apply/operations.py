@@ -11,7 +11,9 @@ action                         read-back: in effect when
 unassign-cnam-number           the assignment RA is gone (fetch -> 404)
 create-end-user                an end user of that friendly name and type
                                exists whose SID is not in the plan's
-                               fingerprints (it did not exist when planning)
+                               fingerprints (it did not exist when planning),
+                               or the orphan it adopts (below) shows the
+                               wanted attributes
 update-end-user                the end user's attributes equal the params
 create-trust-product           a CNAM product of that friendly name exists
                                whose SID is not in the plan's fingerprints
@@ -29,8 +31,20 @@ create-validation-request      an outgoing caller ID for the number exists
                                the verification call; it creates nothing)
 update-caller-id               the caller ID's friendly name equals params
 delete-caller-id               fetch -> 404
-delete-trust-product           fetch -> 404
+delete-trust-product           fetch -> 404, for the product and for the
+                               cnam_information end users it leaves behind
 ============================== ============================================
+
+Two objects the plan does not name are handled here, because a crash can leave
+them and the planner does not see them (see docs/apply.md):
+
+* an *orphan* end user: a cnam_information end user with the profile's friendly
+  name that no CNAM product has assigned (a run killed between creating it and
+  assigning it). ``create-end-user`` adopts it (updating its attributes when they
+  differ) instead of creating a second one;
+* the cnam_information end user of a deleted product that no other product uses:
+  ``delete-trust-product`` deletes it after the product, so a replaced product
+  leaves no second end user of the profile's name behind.
 
 Params follow the contract in ``cnamctl/plan/model.py``; ``@refs`` are already
 resolved to SIDs when these run.
@@ -48,13 +62,14 @@ from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.evaluation import Finding, findings
-from cnamctl.live.model import Snapshot
+from cnamctl.live.model import LiveEndUser, Snapshot
 from cnamctl.plan.model import Action
+from cnamctl.plan.review import APPROVED, DRAFT, REJECTED, UNDER_REVIEW
 
 Params = Mapping[str, Any]
 PAGE_SIZE = 1000
-IN_REVIEW = frozenset({"pending-review", "in-review"})
-REVIEWED = frozenset({"twilio-approved", "twilio-rejected"})
+CNAM_END_USER_TYPE = "cnam_information"
+REVIEWED = frozenset({APPROVED, REJECTED})
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,18 @@ def _gone(fetch: Callable[[], object]) -> Done | None:
     return None
 
 
+def _delete(delete: Callable[[], object], *, tolerate: frozenset[int] = frozenset({404})) -> bool:
+    """Send a DELETE; an answer in ``tolerate`` (404: already gone) counts as done.
+    Returns whether this call deleted something."""
+    try:
+        delete()
+    except TwilioRestException as err:
+        if err.status in tolerate:
+            return False
+        raise
+    return True
+
+
 def _created(sid: str) -> Done:
     return Done(sid=sid, created=True)
 
@@ -161,6 +188,11 @@ def _endpoint_assigned(assignments: Any, number: str) -> Done | None:
 
 
 def create_end_user(ctx: Context, p: Params) -> Done:
+    orphan = orphan_end_user(ctx.live, p["friendly_name"], p["type"])
+    if orphan is not None:
+        if orphan.attributes != dict(p["attributes"]):
+            _trusthub(ctx).end_users(orphan.sid).update(attributes=p["attributes"])
+        return Done(sid=orphan.sid, details={"adopted": orphan.sid})
     made = _trusthub(ctx).end_users.create(
         friendly_name=p["friendly_name"], type=p["type"], attributes=p["attributes"]
     )
@@ -168,14 +200,55 @@ def create_end_user(ctx: Context, p: Params) -> Done:
 
 
 def created_end_user(ctx: Context, p: Params) -> Done | None:
+    orphan = orphan_end_user(ctx.live, p["friendly_name"], p["type"])
     for user in _trusthub(ctx).end_users.list(page_size=PAGE_SIZE):
-        if (
-            user.friendly_name == p["friendly_name"]
-            and user.type == p["type"]
-            and user.sid not in ctx.existing
-        ):
+        if user.friendly_name != p["friendly_name"] or user.type != p["type"]:
+            continue
+        if user.sid not in ctx.existing:
             return _created(user.sid)
+        if (
+            orphan is not None
+            and user.sid == orphan.sid
+            and dict(user.attributes or {}) == dict(p["attributes"])
+        ):
+            return Done(sid=user.sid, details={"adopted": user.sid})
     return None
+
+
+def orphan_end_user(live: Snapshot | None, friendly_name: str, type_: str) -> LiveEndUser | None:
+    """An end user of that name and type that no CNAM product has assigned, if any
+    (the lowest SID when there are several)."""
+    if live is None:
+        return None
+    assigned = {sid for p in live.trust_products.values() for sid in p.entity_assignments}
+    orphans = sorted(
+        (
+            u
+            for u in live.end_users.values()
+            if u.friendly_name == friendly_name and u.type == type_ and u.sid not in assigned
+        ),
+        key=lambda u: u.sid,
+    )
+    return orphans[0] if orphans else None
+
+
+def end_users_left_behind(live: Snapshot | None, product_sid: str) -> list[str]:
+    """The cnam_information end users of ``product_sid`` that no other CNAM product uses."""
+    if live is None or product_sid not in live.trust_products:
+        return []
+    elsewhere = {
+        sid
+        for p in live.trust_products.values()
+        if p.sid != product_sid
+        for sid in p.entity_assignments
+    }
+    return sorted(
+        sid
+        for sid in live.trust_products[product_sid].entity_assignments
+        if sid in live.end_users
+        and live.end_users[sid].type == CNAM_END_USER_TYPE
+        and sid not in elsewhere
+    )
 
 
 def update_end_user(ctx: Context, p: Params) -> Done:
@@ -223,12 +296,27 @@ def updated_trust_product(ctx: Context, p: Params) -> Done | None:
 
 
 def delete_trust_product(ctx: Context, p: Params) -> Done:
-    _trusthub(ctx).trust_products(p["trust_product"]).delete()
-    return Done()
+    """Delete the product, then the end users it leaves behind (each step idempotent,
+    so a retry after an ambiguous failure finishes the job). An end user that is in
+    use after all (409) is left alone."""
+    trusthub = _trusthub(ctx)
+    _delete(trusthub.trust_products(p["trust_product"]).delete)
+    users = [
+        sid
+        for sid in end_users_left_behind(ctx.live, p["trust_product"])
+        if _delete(trusthub.end_users(sid).delete, tolerate=frozenset({404, 409}))
+    ]
+    return Done(details={"end_users_deleted": users} if users else {})
 
 
 def deleted_trust_product(ctx: Context, p: Params) -> Done | None:
-    return _gone(_trusthub(ctx).trust_products(p["trust_product"]).fetch)
+    trusthub = _trusthub(ctx)
+    if _gone(trusthub.trust_products(p["trust_product"]).fetch) is None:
+        return None
+    for sid in end_users_left_behind(ctx.live, p["trust_product"]):
+        if _gone(trusthub.end_users(sid).fetch) is None:
+            return None
+    return Done()
 
 
 def _entities(ctx: Context, p: Params) -> Any:
@@ -262,14 +350,14 @@ def submitted_for_review(ctx: Context, p: Params) -> Done | None:
     sid = p["trust_product"]
     status = str(_trusthub(ctx).trust_products(sid).fetch().status)
     before = _status_before(ctx, sid)
-    if status in IN_REVIEW or (status in REVIEWED and status != before):
+    if status in UNDER_REVIEW or (status in REVIEWED and status != before):
         return Done(sid=sid, status=status)
     return None
 
 
 def _status_before(ctx: Context, sid: str) -> str:
     product = ctx.live.trust_products.get(sid) if ctx.live else None
-    return product.status if product else "draft"
+    return product.status if product else DRAFT
 
 
 # --- business profile numbers --------------------------------------------------------

@@ -28,6 +28,7 @@ class ChangeResult:
     action: Action
     outcome: Outcome
     sids: tuple[str, ...] = ()  # SIDs this change created (or found created by it)
+    target: str | None = None  # SID of the object acted on (the trust product of a submit)
     attempts: int = 0  # write requests sent
     read_back: bool = False  # settled by reading back after an ambiguous or refused write
     message: str = ""  # why it failed or was skipped
@@ -61,6 +62,8 @@ class ChangeResult:
                 {"location": str(p.location) if p.location else None, "message": p.message}
                 for p in self.problems
             ]
+        if self.target and self.target not in self.sids:
+            doc["target"] = self.target
         if self.status:
             doc["status"] = self.status
         if self.subject:
@@ -110,7 +113,7 @@ class ApplyResult:
         out = []
         for r in self.changes:
             if r.action is Action.SUBMIT_FOR_REVIEW:
-                sid = r.sids[0] if r.sids else None
+                sid = r.target
                 status = r.status or ("not submitted" if not r.ok else "submitted")
                 out.append(Review(r.subject or r.address, sid, status))
         return out

@@ -20,12 +20,10 @@ from cnamctl.apply.evaluation import Finding, findings, to_problems
 from cnamctl.errors import CnamctlError, Problem
 from cnamctl.live.model import LiveTrustProduct
 from cnamctl.manifest.model import ManifestSet
+from cnamctl.plan.review import REJECTED, UNDER_REVIEW, describe_code, field_of_code
 
-PENDING = frozenset({"pending-review", "in-review"})
 ABSENT = "absent"
 PAGE_SIZE = 1000
-# Twilio rejection codes that concern the display name.
-_DISPLAY_NAME_ERRORS = frozenset({11008, 11009})
 
 
 class ReviewWaitTimeout(CnamctlError):
@@ -52,11 +50,11 @@ class ProfileStatus:
 
     @property
     def pending(self) -> bool:
-        return self.status in PENDING
+        return self.status in UNDER_REVIEW
 
     @property
     def rejected(self) -> bool:
-        return self.status == "twilio-rejected"
+        return self.status == REJECTED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,10 +96,7 @@ def read_statuses(
             evaluation = evaluations.get(product.sid)
             found = findings(evaluation.results) if evaluation is not None else []
             problems = [
-                Problem(
-                    profile.loc("displayName" if code in _DISPLAY_NAME_ERRORS else None),
-                    f"Twilio error {code} (https://www.twilio.com/docs/errors/{code})",
-                )
+                Problem(profile.loc(field_of_code(code)), f"Twilio error {describe_code(code)}")
                 for code in codes
             ]
             problems += to_problems(found, profile, profile.source)

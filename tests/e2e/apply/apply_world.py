@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,14 +40,17 @@ def number(i: int) -> str:
     return f"+1415555{i:04d}"
 
 
-def seed(
-    *, numbers: int = NUMBER_COUNT, profile_status: str = "twilio-approved", **extra: Any
-) -> dict[str, Any]:
+def seed(*, numbers: int = NUMBER_COUNT, **extra: Any) -> dict[str, Any]:
+    """One account: ``numbers`` US numbers, the approved business profiles "Acme Corp"
+    and "Beta Corp", and an approved SHAKEN/STIR product (never to be touched)."""
     account: dict[str, Any] = {
         "sid": ACCOUNT,
         "auth_token": TOKEN,
         "incoming_numbers": [number(i) for i in range(numbers)],
-        "business_profiles": [{"friendly_name": "Acme Corp", "status": profile_status}],
+        "business_profiles": [
+            {"friendly_name": "Acme Corp", "status": "twilio-approved"},
+            {"friendly_name": "Beta Corp", "status": "twilio-approved"},
+        ],
         "trust_products": [
             {
                 "friendly_name": "Acme SHAKEN",
@@ -62,13 +66,19 @@ def seed(
 
 
 def profile(
-    name: str, display: str, numbers: list[str], *, email: str = "trust@acme.example", **extra: Any
+    name: str,
+    display: str,
+    numbers: list[str],
+    *,
+    email: str = "trust@acme.example",
+    business: str = "acme",
+    **extra: Any,
 ) -> dict[str, Any]:
     doc = {
         "apiVersion": "cnamctl/v1",
         "kind": "CnamProfile",
         "name": name,
-        "businessProfile": "acme",
+        "businessProfile": business,
         "displayName": display,
         "email": email,
         "phoneNumbers": numbers,
@@ -81,6 +91,11 @@ def settings(**prune: bool) -> dict[str, Any]:
     return {"apiVersion": "cnamctl/v1", "kind": "Settings", "prune": prune}
 
 
+BUSINESS_PROFILES = {"acme": "Acme Corp", "beta": "Beta Corp"}
+
+Hook = Callable[[dict[str, Any]], None]
+
+
 @dataclass
 class World:
     emulator: Emulator
@@ -88,41 +103,60 @@ class World:
     manifests: Path
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
+    # called with the WSGI environ before the emulator sees each request
+    before_request: Hook | None = None
 
     # --- manifests ---------------------------------------------------------------
 
     def declare(self, *docs: dict[str, Any], business_numbers: list[str] | None = None) -> None:
-        """Write the manifests: the Acme business profile plus ``docs``."""
-        numbers = business_numbers
-        if numbers is None:
-            numbers = sorted({n for d in docs for n in d.get("phoneNumbers", [])})
-        business = {
-            "apiVersion": "cnamctl/v1",
-            "kind": "BusinessProfile",
-            "name": "acme",
-            "friendlyName": "Acme Corp",
-            "phoneNumbers": numbers,
-        }
+        """Write the manifests: ``docs`` plus the business profiles they name, each
+        declaring the numbers of its CNAM profiles (or ``business_numbers`` for Acme)."""
+        business = []
+        for name, friendly in BUSINESS_PROFILES.items():
+            mine = [d for d in docs if d.get("businessProfile") == name]
+            if not mine and name != "acme":
+                continue
+            numbers = sorted({n for d in mine for n in d.get("phoneNumbers", [])})
+            if name == "acme" and business_numbers is not None:
+                numbers = business_numbers
+            business.append(
+                {
+                    "apiVersion": "cnamctl/v1",
+                    "kind": "BusinessProfile",
+                    "name": name,
+                    "friendlyName": friendly,
+                    "phoneNumbers": numbers,
+                }
+            )
         for old in self.manifests.glob("*.yaml"):
             old.unlink()
-        text = yaml.safe_dump_all([business, *docs], sort_keys=False)
+        text = yaml.safe_dump_all([*business, *docs], sort_keys=False)
         (self.manifests / "cnam.yaml").write_text(text)
+
+    def line_of(self, profile_name: str, field_path: str) -> str:
+        """``cnam.yaml:<line>`` of a CnamProfile field, as apply reports it."""
+        from cnamctl.manifest import load_manifests
+
+        location = load_manifests([str(self.manifests)]).cnam_profiles[profile_name].loc(field_path)
+        assert location is not None
+        return f"{Path(location.file).name}:{location.line}"
 
     # --- running cnamctl ---------------------------------------------------------------
 
-    def cli(self, *args: str, input: str | None = None) -> Result:
-        """``cnamctl <args> --api-url <emulator>`` in-process."""
+    def cli(self, *args: str, input: str | None = None, options: tuple[str, ...] = ()) -> Result:
+        """``cnamctl <options> <command> --api-url <emulator> <args>`` in-process."""
         cmd, *rest = args
         runner = CliRunner()
         return runner.invoke(
-            main, [cmd, "--api-url", self.base_url, *rest], env=self.env, input=input
+            main, [*options, cmd, "--api-url", self.base_url, *rest], env=self.env, input=input
         )
 
     def apply(self, *args: str) -> Result:
         return self.cli("apply", "--auto-approve", *args, str(self.manifests))
 
-    def spawn_apply(self, *args: str) -> subprocess.Popen[bytes]:
-        """``cnamctl apply --auto-approve`` as a child process (to be killed)."""
+    def spawn_apply(self, *args: str) -> subprocess.Popen[str]:
+        """``cnamctl apply --auto-approve`` as a child process (to be killed); its
+        stdout is the line-per-change log."""
         command = [
             sys.executable,
             "-c",
@@ -136,7 +170,12 @@ class World:
         ]
         env = {**os.environ, **self.env}
         return subprocess.Popen(
-            command, env=env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            command,
+            env=env,
+            cwd=self.workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     # --- the account ---------------------------------------------------------------
@@ -155,13 +194,27 @@ class World:
         assert all(n == 1 for n in names.values()), f"duplicate products: {names}"
         return {p.friendly_name: p for p in live.trust_products.values()}
 
+    def products_named(self, name: str) -> list[Any]:
+        """Every CNAM trust product of that friendly name, by SID."""
+        live = self.snapshot()
+        found = [p for p in live.trust_products.values() if p.friendly_name == name]
+        return sorted(found, key=lambda p: p.sid)
+
     def numbers_of(self, name: str) -> set[str]:
         live = self.snapshot()
         product = next(p for p in live.trust_products.values() if p.friendly_name == name)
-        return {live.numbers[pn].phone_number for pn in product.number_assignments}
+        return numbers_on(live, product)
+
+    def business_profile_sid(self, friendly_name: str) -> str:
+        live = self.snapshot()
+        return next(
+            p.sid for p in live.business_profiles.values() if p.friendly_name == friendly_name
+        )
 
     def writes(self) -> int:
-        return int(self.emulator.stats()["writes"])
+        """Write requests (POST and DELETE) the emulator received, answered or not."""
+        requests = self.emulator.stats()["requests"]
+        return sum(n for key, n in requests.items() if key.split(" ", 1)[0] in ("POST", "DELETE"))
 
     def reset_stats(self) -> None:
         self.emulator.reset_stats()
@@ -216,6 +269,10 @@ class World:
 
     def assert_no_secret_in(self, text: str) -> None:
         assert TOKEN not in text
+
+
+def numbers_on(live: Snapshot, product: Any) -> set[str]:
+    return {live.numbers[pn].phone_number for pn in product.number_assignments}
 
 
 def result_document(result: Result) -> dict[str, Any]:
