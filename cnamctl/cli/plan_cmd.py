@@ -1,16 +1,22 @@
-"""`cnamctl plan`: manifests + live state -> a reviewable plan."""
+"""`cnamctl plan`: manifests + live state -> a reviewable plan, per account."""
 
 from __future__ import annotations
 
 import click
 
 from cnamctl.cli.options import paths_argument, target_options, use_color
-from cnamctl.live.reader import read_snapshot
-from cnamctl.manifest import load_manifests
-from cnamctl.plan import compute_plan
+from cnamctl.errors import ManifestError, UsageError
+from cnamctl.manifest import load_workspace
 from cnamctl.plan.render import render_json, render_markdown, render_text
+from cnamctl.plan.render.accounts import (
+    AccountSection,
+    render_accounts_json,
+    render_accounts_markdown,
+    render_accounts_text,
+)
 from cnamctl.plan.saved import save_plan
-from cnamctl.twilio.target import open_target
+from cnamctl.twilio.target import open_endpoint
+from cnamctl.workspace import AccountPlan, plan_accounts
 
 EXIT_CHANGES = 2
 
@@ -42,20 +48,64 @@ def plan(
     out: str | None,
     detailed_exitcode: bool,
 ) -> None:
-    """Show what apply would change to make Twilio match the manifests in PATHS."""
-    desired = load_manifests(paths)
-    with open_target(api_url, embedded) as target:
-        live = read_snapshot(target.client)
-    result = compute_plan(desired, live)
-    if out:
-        save_plan(result, out)
-    if fmt == "json":
-        click.echo(render_json(result), nl=False)
-    elif fmt == "markdown":
-        click.echo(render_markdown(result), nl=False)
+    """Show what apply would change to make Twilio match the manifests in PATHS.
+
+    Manifests of several accounts (Account documents) are planned concurrently and
+    shown grouped by account; an account that fails is reported beside the others.
+    """
+    sets = load_workspace(paths)
+    if out and len(sets) > 1:
+        raise UsageError(
+            "a saved plan holds one account: give --out with the manifests of one account"
+        )
+    with open_endpoint(api_url, embedded) as endpoint:
+        results = plan_accounts(sets, endpoint)
+    if len(results) == 1 and results[0].plan is not None:
+        _single(results[0], fmt, out)
     else:
-        click.echo(render_text(result, color=use_color()), nl=False)
+        _several(results, fmt)
+    failed = [r for r in results if r.error is not None]
+    if failed:
+        for r in failed:
+            _report_error(r)
+        ctx.exit(1)
+    if detailed_exitcode and any(r.plan and r.plan.has_changes for r in results):
+        ctx.exit(EXIT_CHANGES)
+
+
+def _single(result: AccountPlan, fmt: str, out: str | None) -> None:
+    assert result.plan is not None
+    if out:
+        save_plan(result.plan, out, safety=result.manifests.safety)
+    if fmt == "json":
+        click.echo(render_json(result.plan), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_markdown(result.plan), nl=False)
+    else:
+        click.echo(render_text(result.plan, color=use_color()), nl=False)
     if out:
         click.echo(f"Plan saved to {out}; apply it with: cnamctl apply {out}", err=True)
-    if detailed_exitcode and result.has_changes:
-        ctx.exit(EXIT_CHANGES)
+
+
+def _several(results: list[AccountPlan], fmt: str) -> None:
+    sections = [
+        AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
+    ]
+    if fmt == "json":
+        click.echo(render_accounts_json(sections), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_accounts_markdown(sections), nl=False)
+    else:
+        click.echo(render_accounts_text(sections, color=use_color()), nl=False)
+
+
+def _report_error(result: AccountPlan) -> None:
+    err = result.error
+    lines = [str(p) for p in err.problems] if isinstance(err, ManifestError) else [str(err)]
+    for line in lines:
+        click.echo(f"error: {result.name}: {line}", err=True)
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__

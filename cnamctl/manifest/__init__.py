@@ -1,9 +1,10 @@
 """Manifests: models, YAML loading with file:line, validation rules."""
 
-from cnamctl.manifest.loader import load_manifests
+from cnamctl.manifest.loader import load_manifests, load_workspace
 from cnamctl.manifest.model import (
     API_VERSION,
     KINDS,
+    Account,
     BusinessProfile,
     CnamProfile,
     ManifestSet,
@@ -17,6 +18,7 @@ from cnamctl.manifest.schema import manifest_json_schema
 __all__ = [
     "API_VERSION",
     "KINDS",
+    "Account",
     "BusinessProfile",
     "CnamProfile",
     "ManifestSet",
@@ -25,5 +27,6 @@ __all__ = [
     "SafetySettings",
     "Settings",
     "load_manifests",
+    "load_workspace",
     "manifest_json_schema",
 ]

@@ -239,8 +239,56 @@ class Settings(_Resource):
     )
 
 
+ACCOUNT_SID_PATTERN = r"^AC[0-9a-fA-F]{32}$"
+ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+EnvVarName = Annotated[str, Field(pattern=ENV_VAR_PATTERN)]
+
+
+class AccountCredentials(_Model):
+    """Names of environment variables holding this account's own credentials.
+    Secrets never go in manifests; only the variables' names do."""
+
+    auth_token_env: EnvVarName | None = Field(
+        default=None, description="Variable holding the account's auth token."
+    )
+    api_key_env: EnvVarName | None = Field(
+        default=None, description="Variable holding an API key SID (SK...) of the account."
+    )
+    api_secret_env: EnvVarName | None = Field(
+        default=None, description="Variable holding that API key's secret."
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        key = (self.api_key_env is None, self.api_secret_env is None)
+        if key[0] != key[1]:
+            raise PydanticCustomError("cnamctl", "apiKeyEnv and apiSecretEnv go together", {})
+        if self.auth_token_env is None and self.api_key_env is None:
+            raise PydanticCustomError(
+                "cnamctl", "give authTokenEnv, or apiKeyEnv with apiSecretEnv", {}
+            )
+        return self
+
+
+class Account(_Resource):
+    """A Twilio account. Every other document in this file's directory (and below)
+    belongs to it, so one repository can manage several accounts."""
+
+    kind: Literal["Account"] = Field(description=_KIND)
+    name: Name = Field(description="Local key, unique among Accounts.")
+    sid: Annotated[str, Field(pattern=ACCOUNT_SID_PATTERN)] = Field(
+        description="The account SID (AC...)."
+    )
+    credentials: AccountCredentials | None = Field(
+        default=None,
+        description="Where this account's own credentials are (environment variable "
+        "names). Unset: the parent account's credentials (TWILIO_ACCOUNT_SID with "
+        "TWILIO_AUTH_TOKEN, or TWILIO_API_KEY/TWILIO_API_SECRET) act on it as a subaccount.",
+    )
+
+
 Document = Annotated[
-    BusinessProfile | CnamProfile | OutgoingCallerId | Settings,
+    BusinessProfile | CnamProfile | OutgoingCallerId | Settings | Account,
     Field(discriminator="kind"),
 ]
 KINDS: dict[str, type[_Resource]] = {
@@ -248,6 +296,7 @@ KINDS: dict[str, type[_Resource]] = {
     "CnamProfile": CnamProfile,
     "OutgoingCallerId": OutgoingCallerId,
     "Settings": Settings,
+    "Account": Account,
 }
 
 
@@ -266,6 +315,10 @@ class ManifestSet(_Model):
         default_factory=dict, description="Keyed by E.164 phone number."
     )
     settings: Settings | None = None
+    account: Account | None = Field(
+        default=None,
+        description="The Account these documents belong to (None: from the environment).",
+    )
     files: list[str] = Field(default_factory=list)
 
     @property

@@ -18,6 +18,8 @@ from pathlib import Path
 import yaml
 from twilio.rest import Client
 
+from cnamctl.manifest.model import Account
+from cnamctl.twilio.accounts import account_credentials
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials
 
@@ -31,6 +33,28 @@ class Target:
     label: str  # for people: where the traffic went (never credentials)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """Where traffic goes, and how each account's client is made there."""
+
+    api_url: str | None  # None: Twilio itself
+    label: str
+    env: Mapping[str, str]
+    embedded: bool = False
+
+    def default_credentials(self) -> Credentials:
+        return demo_credentials() if self.embedded else Credentials.from_env(self.env)
+
+    def client_for(self, account: Account | None = None) -> Client:
+        """A client for ``account`` (None: the account the environment names)."""
+        if account is None:
+            return make_client(self.default_credentials(), self.api_url)
+        parent = demo_credentials() if self.embedded else None  # else read when needed
+        return make_client(
+            account_credentials(account, self.env, self.api_url, parent), self.api_url
+        )
+
+
 def demo_seed_path() -> Path:
     return Path(str(resources.files("cnamctl.emulator") / "demo_seed.yaml"))
 
@@ -42,14 +66,15 @@ def demo_credentials() -> Credentials:
 
 
 @contextmanager
-def open_target(
+def open_endpoint(
     api_url: str | None, embedded: bool, env: Mapping[str, str] | None = None
-) -> Iterator[Target]:
+) -> Iterator[Endpoint]:
+    """Twilio, an emulator at ``api_url``, or the embedded emulator (served for the
+    duration of the block)."""
     env = os.environ if env is None else env
     if not embedded:
-        creds = Credentials.from_env(env)
         label = f"emulator at {api_url}" if api_url else "Twilio"
-        yield Target(make_client(creds, api_url), label)
+        yield Endpoint(api_url, label, env)
         return
 
     from cnamctl.emulator import Emulator, EmulatorConfig
@@ -66,4 +91,13 @@ def open_target(
         ),
     )
     with emulator.serve(host="127.0.0.1", port=0) as server:
-        yield Target(make_client(demo_credentials(), server.base_url), f"embedded emulator ({db})")
+        yield Endpoint(server.base_url, f"embedded emulator ({db})", env, embedded=True)
+
+
+@contextmanager
+def open_target(
+    api_url: str | None, embedded: bool, env: Mapping[str, str] | None = None
+) -> Iterator[Target]:
+    """One client for the account the environment (or the embedded demo) names."""
+    with open_endpoint(api_url, embedded, env) as endpoint:
+        yield Target(endpoint.client_for(None), endpoint.label)

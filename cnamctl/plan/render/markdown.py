@@ -25,7 +25,7 @@ DIFF_MARKERS = {"+": "+", "-": "-", "~": "!", "->": "!"}
 _ESCAPED = re.compile(r"([\\`*_\[\]<>|~&#])")
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan, *, max_chars: int = MAX_CHARS) -> str:
     view = build_view(plan)
     changes = [_clip(_diff_line(view, row)) for row in view.rows]
     notices = [_clip(_notice_item(n)) for n in view.notices]
@@ -33,7 +33,7 @@ def render_markdown(plan: Plan) -> str:
     # The document with every line left out, plus the few more digits counts may take
     # when lines are kept: what the lines must share the rest with.
     overhead = len(_document(view, fence, [], len(changes), [], len(notices))) + _SLACK
-    room = MAX_CHARS - overhead
+    room = max_chars - overhead
     kept_notices = _fit(notices, min(_cost(notices), room // 2))
     kept_changes = _fit(changes, room - _cost(kept_notices))
     return _document(
