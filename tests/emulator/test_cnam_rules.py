@@ -308,3 +308,24 @@ def test_entity_assignment_validation(client):
         profile_sid(client)
     ]
     assert assignments.list(object_type="end_user") == []
+
+
+def test_rejected_products_take_numbers_and_entity_changes(serve):
+    client = serve(config=EmulatorConfig(review_mode="auto-reject", review_delay=0)).client()
+    product, end_user = cnam_product(client, numbers=(LOCAL[0],))
+    tp = client.trusthub.v1.trust_products(product.sid)
+    tp.update(status="pending-review")
+    assert tp.fetch().status == "twilio-rejected"
+    numbers = tp.trust_products_channel_endpoint_assignment
+    added = numbers.create(
+        channel_endpoint_type="phone-number", channel_endpoint_sid=number_sid(client, LOCAL[1])
+    )
+    assert numbers(added.sid).delete() is True
+    entities = tp.trust_products_entity_assignments
+    user_assignment = entities.list(object_type="end_user")[0]
+    assert entities(user_assignment.sid).delete() is True
+    assert entities.create(object_sid=end_user.sid).object_sid == end_user.sid
+    renamed = client.trusthub.v1.end_users(end_user.sid).update(
+        attributes={"cnam_display_name": "ACME FIXED"}
+    )
+    assert renamed.attributes == {"cnam_display_name": "ACME FIXED"}
