@@ -37,7 +37,8 @@ def approve_all(world: World) -> None:
             world.emulator.approve(product.sid)
 
 
-def test_from_empty_apply_creates_submits_and_converges(world: World):
+def test_from_empty_apply_creates_submits_and_converges(make_world):
+    world = make_world(review_mode="manual")
     declare_acme(world)
     result = world.apply()
     assert result.exit_code == 0, result.output

@@ -13,6 +13,8 @@ import time
 import pytest
 from apply_world import World, number, profile, result_document
 
+from cnamctl import CNAM_POLICY_SID
+
 NUMBERS = [number(i) for i in range(24)]
 # 24 + 24 number assignments, 12 lookups, 2 x (end user, product, 2 entities, submit)
 FLEET_CHANGES = 70
@@ -98,3 +100,28 @@ def test_kill_then_rerun_converges_without_duplicates(make_world, seed: int):
     half = len(NUMBERS) // 2
     assert world.numbers_of("fleet-east") == set(NUMBERS[:half])
     assert world.numbers_of("fleet-west") == set(NUMBERS[half:])
+
+
+def test_objects_a_killed_run_left_unfinished_are_reused(world: World):
+    """The two windows a kill can leave open: an end user created but never assigned
+    (fleet-east) and a product created without its end user (fleet-west). The next
+    apply adopts the one and completes the other: no second end user or product."""
+    declare_fleet(world)
+    trusthub = world.client.trusthub.v1
+    orphan = trusthub.end_users.create(
+        friendly_name="fleet-east",
+        type="cnam_information",
+        attributes={"cnam_display_name": "FLEET EAST"},
+    )
+    bare = trusthub.trust_products.create(
+        friendly_name="fleet-west", email="trust@acme.example", policy_sid=CNAM_POLICY_SID
+    )
+    result = world.apply("--format", "json")
+    assert result.exit_code == 0, result.output
+    changes = {c["address"]: c for c in result_document(result)["changes"]}
+    assert changes["cnam.fleet-east.end-user"]["details"] == {"adopted": orphan.sid}
+    assert "cnam.fleet-west" not in changes  # the bare product is completed, not re-created
+    products = world.products()
+    assert products["fleet-west"].sid == bare.sid
+    assert world.snapshot().end_user_of(products["fleet-east"]).sid == orphan.sid  # type: ignore[union-attr]
+    world.assert_converged()

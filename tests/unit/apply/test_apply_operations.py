@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply import operations as ops
 from cnamctl.apply.operations import OPERATIONS, Context, Done, Noncompliant
-from cnamctl.live.model import LiveTrustProduct, Snapshot
+from cnamctl.live.model import LiveEndUser, LiveTrustProduct, Snapshot
 from cnamctl.plan.model import Action
 
 OLD = "BU" + "0" * 32
@@ -27,7 +27,9 @@ class Collection:
         self.children = children
         self.created: list[dict[str, Any]] = []
         self.updated: list[dict[str, Any]] = []
+        self.deleted: list[str] = []
         self.fetch_error: Exception | None = None
+        self.delete_errors: dict[str, Exception] = {}
 
     def list(self, **filters: Any) -> list[Any]:
         filters.pop("page_size", None)
@@ -44,10 +46,17 @@ class Collection:
             return next(i for i in self.items if i.sid == sid)
 
         def update(**fields: Any) -> Any:
-            self.updated.append(fields)
+            self.updated.append({"sid": sid, **fields})
             return SimpleNamespace(sid=sid, **fields)
 
-        return SimpleNamespace(fetch=fetch, update=update, **self.children)
+        def delete() -> bool:
+            if sid in self.delete_errors:
+                raise self.delete_errors[sid]
+            self.deleted.append(sid)
+            self.items = [i for i in self.items if i.sid != sid]
+            return True
+
+        return SimpleNamespace(fetch=fetch, update=update, delete=delete, **self.children)
 
 
 def context(live: Snapshot | None = None, **trusthub: Any) -> Context:
@@ -152,5 +161,134 @@ def test_submit_submits_a_compliant_product():
     evaluations.create = lambda **kw: SimpleNamespace(status="compliant", results=[])  # type: ignore[method-assign]
     products = Collection([product(NEW, "acme")], trust_products_evaluations=evaluations)
     done = ops.submit_for_review(context(trust_products=products), {"trust_product": NEW})
-    assert products.updated == [{"status": "pending-review"}]
+    assert products.updated == [{"sid": NEW, "status": "pending-review"}]
     assert done.status == "pending-review"
+
+
+USER = "IT" + "1" * 32
+ORPHAN = "IT" + "2" * 32
+BP = "BU" + "9" * 32
+CNAM = {
+    "friendly_name": "acme",
+    "type": "cnam_information",
+    "attributes": {"cnam_display_name": "ACME"},
+}
+
+
+def live_with(*users: LiveEndUser, assigned: dict[str, str] | None = None) -> Snapshot:
+    """A snapshot with ``users``; product OLD (named acme) has ``assigned`` (object -> BV)."""
+    live = Snapshot("AC1")
+    for user in users:
+        live.end_users[user.sid] = user
+    live.trust_products[OLD] = LiveTrustProduct(
+        OLD, "acme", "twilio-approved", "e", CNAM_POLICY_SID, entity_assignments=assigned or {}
+    )
+    return live
+
+
+def cnam_user(sid: str, name: str = "acme", display: str = "ACME") -> LiveEndUser:
+    return LiveEndUser(sid, name, "cnam_information", {"cnam_display_name": display})
+
+
+def test_create_end_user_adopts_an_orphan_left_by_a_crashed_run():
+    live = live_with(cnam_user(USER), cnam_user(ORPHAN), assigned={USER: "BV1"})
+    users = Collection()
+    done = ops.create_end_user(context(live, end_users=users), CNAM)
+    assert done == Done(sid=ORPHAN, details={"adopted": ORPHAN})
+    assert users.created == [] and users.updated == []
+
+
+def test_an_adopted_orphan_gets_the_wanted_attributes():
+    live = live_with(cnam_user(ORPHAN, display="OLD NAME"))
+    users = Collection()
+    done = ops.create_end_user(context(live, end_users=users), CNAM)
+    assert done.sid == ORPHAN
+    assert users.updated == [{"sid": ORPHAN, "attributes": {"cnam_display_name": "ACME"}}]
+    assert users.created == []
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        cnam_user(USER),  # assigned to a product: not an orphan
+        cnam_user(ORPHAN, name="other"),  # another profile's
+        LiveEndUser(ORPHAN, "acme", "authorized_representative_1", {}),  # another type
+    ],
+)
+def test_create_end_user_creates_when_there_is_no_orphan(other: LiveEndUser):
+    live = live_with(other, assigned={USER: "BV1"})
+    users = Collection()
+    done = ops.create_end_user(context(live, end_users=users), CNAM)
+    assert done == Done(sid="XX1", created=True)
+    assert users.created == [CNAM]
+
+
+def test_created_end_user_read_back_accepts_the_adopted_orphan_once_updated():
+    live = live_with(cnam_user(ORPHAN, display="OLD NAME"))
+    old = SimpleNamespace(
+        sid=ORPHAN,
+        friendly_name="acme",
+        type="cnam_information",
+        attributes={"cnam_display_name": "OLD NAME"},
+    )
+    ctx = Context(
+        client=SimpleNamespace(
+            trusthub=SimpleNamespace(v1=SimpleNamespace(end_users=Collection([old])))
+        ),  # type: ignore[arg-type]
+        account_sid="AC1",
+        existing=frozenset({ORPHAN}),
+        live=live,
+    )
+    assert ops.created_end_user(ctx, CNAM) is None  # not yet: an update is still needed
+    old.attributes = {"cnam_display_name": "ACME"}
+    assert ops.created_end_user(ctx, CNAM) == Done(sid=ORPHAN, details={"adopted": ORPHAN})
+
+
+def test_delete_trust_product_also_deletes_the_end_user_only_it_used():
+    live = live_with(cnam_user(USER), assigned={USER: "BV1", BP: "BV2"})
+    products = Collection([product(OLD, "acme")])
+    users = Collection([SimpleNamespace(sid=USER)])
+    done = ops.delete_trust_product(
+        context(live, trust_products=products, end_users=users), {"trust_product": OLD}
+    )
+    assert products.deleted == [OLD] and users.deleted == [USER]
+    assert done.details == {"end_users_deleted": [USER]}
+
+
+def test_delete_trust_product_keeps_an_end_user_another_product_uses():
+    live = live_with(cnam_user(USER), assigned={USER: "BV1"})
+    live.trust_products[NEW] = LiveTrustProduct(
+        NEW, "acme", "draft", "e", CNAM_POLICY_SID, entity_assignments={USER: "BV3"}
+    )
+    users = Collection([SimpleNamespace(sid=USER)])
+    ctx = context(live, trust_products=Collection([product(OLD, "acme")]), end_users=users)
+    ops.delete_trust_product(ctx, {"trust_product": OLD})
+    assert users.deleted == []
+
+
+def test_delete_trust_product_is_idempotent_for_a_retry():
+    """A retry after an ambiguous failure: the product is already gone (404), the end
+    user is deleted now; an end user in use after all (409) is left alone."""
+    live = live_with(cnam_user(USER), assigned={USER: "BV1"})
+    products = Collection()
+    products.delete_errors[OLD] = TwilioRestException(404, "u", "gone", 20404)
+    users = Collection([SimpleNamespace(sid=USER)])
+    ctx = context(live, trust_products=products, end_users=users)
+    ops.delete_trust_product(ctx, {"trust_product": OLD})
+    assert users.deleted == [USER]
+    users.delete_errors[USER] = TwilioRestException(409, "u", "in use", 20409)
+    assert ops.delete_trust_product(ctx, {"trust_product": OLD}) == Done()
+    products.delete_errors[OLD] = TwilioRestException(500, "u", "oops", 20500)
+    with pytest.raises(TwilioRestException):
+        ops.delete_trust_product(ctx, {"trust_product": OLD})
+
+
+def test_deleted_trust_product_read_back_waits_for_its_end_user():
+    live = live_with(cnam_user(USER), assigned={USER: "BV1"})
+    products = Collection()
+    products.fetch_error = TwilioRestException(404, "u", "gone", 20404)
+    users = Collection([SimpleNamespace(sid=USER)])
+    ctx = context(live, trust_products=products, end_users=users)
+    assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) is None
+    users.fetch_error = TwilioRestException(404, "u", "gone", 20404)
+    assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) == Done()

@@ -156,6 +156,7 @@ def mixed_result() -> ApplyResult:
                 message="evaluation noncompliant",
                 problems=(Problem(Location("acme.yaml", 11), "cnam_display_name: bad"),),
                 subject="acme-sales",
+                target=TP,
             ),
             ChangeResult(
                 "n", Action.SET_CALLER_NAME_LOOKUP, Outcome.SKIPPED, message="tp did not apply"
@@ -170,7 +171,7 @@ def test_summary_says_what_was_and_was_not_done_and_that_rerun_is_safe():
     text = render_summary(mixed_result())
     assert text.startswith("Apply incomplete: 1 applied, 1 failed, 1 skipped")
     assert "4 write requests" in text
-    assert "acme-sales: not submitted" in text
+    assert f"acme-sales ({TP}): not submitted" in text
     assert "acme.yaml:11: cnam_display_name: bad" in text
     assert "n: tp did not apply" in text
     assert "Re-running `cnamctl apply` is safe" in text
@@ -199,7 +200,8 @@ def test_result_document_lists_every_change():
     assert doc["changes"][1]["problems"] == [
         {"location": "acme.yaml:11", "message": "cnam_display_name: bad"}
     ]
-    assert doc["reviews"] == [{"product": "acme-sales", "sid": None, "status": "not submitted"}]
+    assert doc["changes"][1]["target"] == TP
+    assert doc["reviews"] == [{"product": "acme-sales", "sid": TP, "status": "not submitted"}]
 
 
 def test_plain_log_writes_a_line_per_change_and_retry():
