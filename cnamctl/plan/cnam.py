@@ -311,6 +311,17 @@ def _update_email(
 ) -> bool:
     if product.email == profile.email:
         return False
+    if product.status not in EDITABLE:
+        out.notice(
+            base,
+            NoticeLevel.WARNING,
+            f"email {product.email!r} -> {profile.email!r} waits: {product.sid} is "
+            f"{product.status} and Twilio does not allow editing it (60711); the email "
+            "changes with the product's next replacement",
+            location=profile.loc("email"),
+            status=product.status,
+        )
+        return False
     out.add(
         base,
         Action.UPDATE_TRUST_PRODUCT,

@@ -90,7 +90,7 @@ def open_endpoint(
             auto_verify_caller_ids=True,
         ),
     )
-    with emulator.serve(host="127.0.0.1", port=0) as server:
+    with emulator, emulator.serve(host="127.0.0.1", port=0) as server:
         yield Endpoint(server.base_url, f"embedded emulator ({db})", env, embedded=True)
 
 

@@ -164,3 +164,20 @@ def test_rejected_replacement_is_fixed_in_place(tmp_path, world):
         "cnam.sales.replacement.submit",
     ]
     assert plan.changes[1].params == {"trust_product": rejected.sid}
+
+
+def test_email_change_on_an_approved_product_is_reported_not_planned(tmp_path, world):
+    _branded(world, "ACME SALES", "twilio-approved", email="old@acme.example")
+    plan = compute_plan(manifests(tmp_path, ACME), world.snapshot)
+    assert plan.changes == []
+    (notice,) = plan.notices
+    assert notice.level is NoticeLevel.WARNING and "60711" in notice.message
+    assert notice.location.line == 11  # email
+
+
+def test_email_change_on_a_draft_is_an_update(tmp_path, world):
+    _, _, product = _branded(world, "ACME SALES", "draft", email="old@acme.example")
+    plan = compute_plan(manifests(tmp_path, ACME), world.snapshot)
+    update = plan.by_address()["cnam.sales"]
+    assert update.action is Action.UPDATE_TRUST_PRODUCT
+    assert update.params == {"trust_product": product.sid, "email": "trust@acme.example"}
