@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import click
 
 from cnamctl import __version__
+from cnamctl.cli.options import QUIET_KEY
 from cnamctl.errors import CnamctlError, ManifestError
 
 
@@ -29,25 +29,72 @@ class CnamctlGroup(click.Group):
             ctx.exit(err.exit_code)
 
 
-@click.group(cls=CnamctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cnamctl")
-@click.option("-v", "--verbose", count=True, help="Log every Twilio request (-vv: debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def main(verbose: int, quiet: bool) -> None:
-    """Declarative CNAM caller-ID branding for Twilio Trust Hub."""
-    level = logging.WARNING
+_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+_THIRD_PARTY = ("urllib3", "twilio", "werkzeug")
+
+
+class _StderrHandler(logging.Handler):
+    """Writes each record to the current stderr through click, so redirections and
+    click's CliRunner see it (a StreamHandler would keep the stream of its birth)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:
+            self.handleError(record)
+
+
+def _configure_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Default: warnings. ``-q``: errors only. ``-v``: plus one line per Twilio request
+    (method, path, status, duration; ``cnamctl.http`` logs no headers, bodies or
+    query strings, so never credentials). ``-vv``: everything at debug, including
+    urllib3. Undone when the command ends, so in-process callers are left as found."""
+    levels = dict.fromkeys(("cnamctl", *_THIRD_PARTY), logging.WARNING)
     if quiet:
-        level = logging.ERROR
-    elif verbose:
-        level = logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    if verbose < 2:
-        for noisy in ("urllib3", "twilio", "werkzeug"):
-            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+        levels = dict.fromkeys(levels, logging.ERROR)
+    elif verbose == 1:
+        levels.update({"cnamctl": logging.INFO, "cnamctl.http": logging.DEBUG})
+    elif verbose > 1:
+        levels = dict.fromkeys(levels, logging.DEBUG)
+        levels["cnamctl.http"] = logging.DEBUG
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    loggers = {name: logging.getLogger(name) for name in levels}
+    previous = {name: logger.level for name, logger in loggers.items()}
+    for name, logger in loggers.items():
+        logger.setLevel(levels[name])
+        if "." not in name:
+            logger.addHandler(handler)
+
+    def restore() -> None:
+        for name, logger in loggers.items():
+            logger.setLevel(previous[name])
+            logger.removeHandler(handler)
+
+    ctx.call_on_close(restore)
+
+
+@click.group(cls=CnamctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cnamctl")
+@click.option(
+    "-v", "--verbose", count=True, help="Log every Twilio request on stderr (-vv: debug)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the requested output.")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Declarative CNAM caller-ID branding for Twilio Trust Hub.
+
+    Shell completion: eval "$(_CNAMCTL_COMPLETE=bash_source cnamctl)" (zsh_source,
+    fish_source for other shells; see docs/getting-started.md).
+    """
+    if verbose and quiet:
+        raise click.UsageError("--verbose and --quiet exclude each other")
+    ctx.meta[QUIET_KEY] = quiet
+    _configure_logging(ctx, verbose, quiet)
 
 
 def _register() -> None:
-    from cnamctl.cli import apply_cmd, emulator_cmd, plan_cmd, validate_cmd
+    from cnamctl.cli import apply_cmd, emulator_cmd, import_cmd, plan_cmd, validate_cmd
 
     main.add_command(validate_cmd.validate)
     main.add_command(validate_cmd.schema)
@@ -55,6 +102,7 @@ def _register() -> None:
     main.add_command(apply_cmd.apply)
     main.add_command(apply_cmd.status)
     main.add_command(emulator_cmd.emulator)
+    main.add_command(import_cmd.import_)
 
 
 _register()

@@ -32,9 +32,7 @@ def target_options(func: F) -> F:
 
 
 def paths_argument(func: F) -> F:
-    return click.argument(
-        "paths", nargs=-1, required=True, type=click.Path(path_type=str)
-    )(func)
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(func)
 
 
 def use_color(stream: Any = None) -> bool:
@@ -44,3 +42,13 @@ def use_color(stream: Any = None) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+QUIET_KEY = "cnamctl.quiet"
+"""``ctx.meta`` key set by ``cnamctl --quiet`` (meta is shared by nested contexts)."""
+
+
+def is_quiet() -> bool:
+    """True under ``cnamctl --quiet``: commands print errors and requested output only."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(QUIET_KEY))
