@@ -1,0 +1,138 @@
+"""The copyable CI files in docs/gitops/ and .pre-commit-hooks.yaml.
+
+Each is valid YAML with the structure its CI expects, and every `cnamctl ...`
+command line in it names a command and options that exist.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from docs_commands import CommandLine, check, command_lines
+
+from cnamctl.cli.app import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GITOPS = ROOT / "docs" / "gitops"
+GITHUB = ["github-plan-comment.yml", "github-apply.yml", "github-drift.yml"]
+GITLAB_JOB_SCRIPTS = ("before_script", "script", "after_script")
+
+
+def _load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((GITOPS / name).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def _github_commands(name: str) -> list[CommandLine]:
+    workflow = _load(name)
+    found = []
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            if "run" in step:
+                found += command_lines(step["run"], f"{name}:{job_name}")
+    return found
+
+
+def _gitlab_commands() -> list[CommandLine]:
+    found = []
+    for name, job in _load("gitlab-ci.yml").items():
+        if not isinstance(job, dict):
+            continue
+        for key in GITLAB_JOB_SCRIPTS:
+            for line in job.get(key, []):
+                found += command_lines(line, f"gitlab-ci.yml:{name}.{key}")
+    return found
+
+
+def test_the_folder_holds_exactly_the_documented_files() -> None:
+    assert sorted(p.name for p in GITOPS.iterdir()) == sorted([*GITHUB, "gitlab-ci.yml"])
+
+
+@pytest.mark.parametrize("name", GITHUB)
+def test_github_workflows_are_valid_and_their_commands_exist(name: str) -> None:
+    workflow = _load(name)
+    assert workflow["name"] and workflow["jobs"]
+    assert True in workflow or "on" in workflow  # YAML 1.1 reads a bare `on:` key as True
+    commands = _github_commands(name)
+    assert commands
+    for command in commands:
+        check(command)
+
+
+def test_the_plan_workflow_keeps_one_comment_per_pull_request() -> None:
+    workflow = _load("github-plan-comment.yml")
+    assert "pull_request" in workflow[True]
+    assert workflow["permissions"]["pull-requests"] == "write"
+    steps = workflow["jobs"]["plan"]["steps"]
+    scripts = "\n".join(s.get("run", "") + s.get("with", {}).get("script", "") for s in steps)
+    assert "<!-- cnamctl-plan -->" in scripts
+    assert "updateComment" in scripts and "createComment" in scripts
+    paths = [c.args for c in _github_commands("github-plan-comment.yml")]
+    assert ("validate", "manifests/") in paths
+    assert any(a[0] == "plan" and "--format" in a and "markdown" in a for a in paths)
+
+
+def test_the_apply_workflow_never_overlaps_and_applies_on_main() -> None:
+    workflow = _load("github-apply.yml")
+    assert workflow[True]["push"]["branches"] == ["main"]
+    assert workflow["concurrency"]["group"] == "cnamctl-apply"
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    paths = [c.args for c in _github_commands("github-apply.yml")]
+    assert ("apply", "--auto-approve", "manifests/") in paths
+
+
+def test_the_drift_workflow_runs_on_a_schedule_and_files_an_issue_on_exit_2() -> None:
+    workflow = _load("github-drift.yml")
+    assert workflow[True]["schedule"][0]["cron"]
+    assert workflow["permissions"]["issues"] == "write"
+    steps = workflow["jobs"]["drift"]["steps"]
+    issue_step = next(s for s in steps if "github-script" in s.get("uses", ""))
+    assert "exitcode == '2'" in issue_step["env"]["DRIFT"]
+    assert "<!-- cnamctl-drift -->" in issue_step["with"]["script"]
+    paths = [c.args for c in _github_commands("github-drift.yml")]
+    assert any(a[0] == "plan" and "--detailed-exitcode" in a for a in paths)
+
+
+def test_the_gitlab_pipeline_is_equivalent() -> None:
+    pipeline = _load("gitlab-ci.yml")
+    assert pipeline["stages"] == ["validate", "plan", "apply", "drift"]
+    assert pipeline["apply"]["resource_group"] == "cnamctl-apply"
+    assert pipeline["drift"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    assert pipeline["drift"]["allow_failure"] == {"exit_codes": [2]}
+    upsert = pipeline["variables"]["CNAMCTL_UPSERT"]
+    compile(upsert, "CNAMCTL_UPSERT", "exec")  # the inline helper is valid Python
+    assert "<!-- cnamctl-plan -->" in upsert and "<!-- cnamctl-drift -->" in upsert
+    commands = _gitlab_commands()
+    paths = {c.args[0] for c in commands}
+    assert paths == {"validate", "plan", "apply", "status"}
+    for command in commands:
+        check(command)
+
+
+def test_pre_commit_hook() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "cnamctl-validate"
+    assert {"id", "name", "entry", "language"} <= set(hook)
+    files = re.compile(hook["files"])
+    assert files.search("manifests/acme.yaml") and files.search("x/caller-ids.yml")
+    assert not files.search("pyproject.toml") and not files.search("a.yaml.bak")
+    # whole directories: cross-document rules need every file, not the changed ones
+    assert hook["pass_filenames"] is False
+    command = f"{hook['entry']} {' '.join(hook['args'])}"
+    (line,) = command_lines(command, ".pre-commit-hooks.yaml")
+    assert check(line) == ["validate"]
+
+
+def test_pre_commit_hook_passes_on_the_example_manifests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What pre-commit runs, from the repository root, on this repository's manifests."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, [*hook["entry"].split()[1:], *hook["args"]])
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
