@@ -99,6 +99,8 @@ class AccountSeed(_Model):
     sid: Annotated[str, Field(pattern=r"^AC[0-9a-fA-F]{32}$")]
     auth_token: Annotated[str, Field(min_length=1)]
     friendly_name: str | None = None
+    owner_account_sid: Annotated[str, Field(pattern=r"^AC[0-9a-fA-F]{32}$")] | None = None
+    """The parent account (an earlier account of the seed): makes this a subaccount."""
     api_keys: list[ApiKeySeed] = []
     incoming_numbers: list[str | NumberSeed | NumberRangeSeed] = []
     outgoing_caller_ids: list[str | CallerIdSeed] = []
@@ -177,13 +179,22 @@ class _Seeder:
 
     def run(self) -> dict[str, Any]:
         account = self.account
+        owner = account.owner_account_sid
+        if owner is not None and (
+            owner == self.sid
+            or self.conn.execute("SELECT 1 FROM accounts WHERE sid = ?", (owner,)).fetchone()
+            is None
+        ):
+            raise self.fail(f"owner_account_sid {owner} is not an earlier account of the seed")
         self.conn.execute(
-            "INSERT INTO accounts (sid, auth_token, friendly_name, date_created) VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (sid, auth_token, friendly_name, date_created, "
+            "owner_account_sid) VALUES (?, ?, ?, ?, ?)",
             (
                 self.sid,
                 account.auth_token,
                 account.friendly_name or f"Account {self.sid}",
                 self.now,
+                owner,
             ),
         )
         self.conn.executemany(

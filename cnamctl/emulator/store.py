@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     sid TEXT PRIMARY KEY,
     auth_token TEXT NOT NULL,
     friendly_name TEXT NOT NULL,
-    date_created REAL NOT NULL
+    date_created REAL NOT NULL,
+    owner_account_sid TEXT  -- the parent of a subaccount; NULL for a main account
 );
 
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -171,6 +172,7 @@ class Store:
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._lock:
             self._conn.executescript(SCHEMA)
+            _add_missing_columns(self._conn)
             self._conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (SCHEMA_VERSION,),
@@ -196,3 +198,15 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+# Columns added after a database file may already exist: (table, column, declaration).
+_ADDED_COLUMNS = (("accounts", "owner_account_sid", "TEXT"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a database written by an older emulator up to the current schema."""
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

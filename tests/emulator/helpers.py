@@ -14,6 +14,8 @@ API_KEY = "SK" + "a" * 32
 API_SECRET = "test-api-secret"
 OTHER_ACCOUNT = "AC" + "f" * 32
 OTHER_TOKEN = "other-auth-token"
+SUB_ACCOUNT = "AC" + "5" * 32  # a subaccount of ACCOUNT
+SUB_TOKEN = "sub-auth-token"
 
 LOCAL = ["+14155550100", "+14155550101", "+14155550102", "+14155550103", "+14155550104"]
 TOLL_FREE = "+18005550100"
@@ -50,6 +52,7 @@ def small_seed() -> dict[str, Any]:
                     {"friendly_name": "Other Corp", "phone_numbers": ["+12125550100"]}
                 ],
             },
+            {"sid": SUB_ACCOUNT, "auth_token": SUB_TOKEN, "owner_account_sid": ACCOUNT},
         ]
     }
 

@@ -102,6 +102,7 @@ def walk_trust_products(client) -> None:
 
 def walk_api_2010(client) -> None:
     account = client.api.v2010.accounts(ACCOUNT)
+    assert account.fetch().owner_account_sid == ACCOUNT
     numbers = account.incoming_phone_numbers
     sid = number_sid(client, LOCAL[1])
     assert numbers(sid).fetch().phone_number == LOCAL[1]
