@@ -60,10 +60,14 @@ def plan(
         )
     with open_endpoint(api_url, embedded) as endpoint:
         results = plan_accounts(sets, endpoint)
-    if len(results) == 1 and results[0].plan is not None:
-        _single(results[0], fmt, out)
+    if out and results[0].plan is not None:
+        save_plan(results[0].plan, out, safety=results[0].manifests.safety)
+    if results[0].manifests.account is None:  # no Account documents: one plain plan
+        _single(results[0], fmt)
     else:
         _several(results, fmt)
+    if out and results[0].plan is not None:
+        click.echo(f"Plan saved to {out}; apply it with: cnamctl apply {out}", err=True)
     failed = [r for r in results if r.error is not None]
     if failed:
         for r in failed:
@@ -73,18 +77,14 @@ def plan(
         ctx.exit(EXIT_CHANGES)
 
 
-def _single(result: AccountPlan, fmt: str, out: str | None) -> None:
+def _single(result: AccountPlan, fmt: str) -> None:
     assert result.plan is not None
-    if out:
-        save_plan(result.plan, out, safety=result.manifests.safety)
     if fmt == "json":
         click.echo(render_json(result.plan), nl=False)
     elif fmt == "markdown":
         click.echo(render_markdown(result.plan), nl=False)
     else:
         click.echo(render_text(result.plan, color=use_color()), nl=False)
-    if out:
-        click.echo(f"Plan saved to {out}; apply it with: cnamctl apply {out}", err=True)
 
 
 def _several(results: list[AccountPlan], fmt: str) -> None:
