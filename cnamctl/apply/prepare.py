@@ -1,9 +1,11 @@
 """Getting to a plan that is safe to apply: from manifests, or from a saved plan.
 
-Both ways read the live account first. A saved plan is refused when any object
-it was computed from changed since (stale); either plan is refused when it
-removes more than the safety thresholds allow (unless forced), and always when
-it touches anything outside the managed scope (``guard.py``).
+Both ways read the live account first: manifests are planned per account by
+``cnamctl.workspace.plan_accounts`` (as ``cnamctl plan`` does), a saved plan is
+compared with what is live now and refused when any object it was computed from
+changed since (stale). Either plan is refused when it removes more than the
+safety thresholds allow (unless forced), and always when it touches anything
+outside the managed scope (``guard.py``).
 """
 
 from __future__ import annotations
@@ -21,14 +23,20 @@ from cnamctl.live.model import Snapshot
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import ManifestSet, SafetySettings
 from cnamctl.plan.model import Plan
+from cnamctl.plan.safety import check_safety
+from cnamctl.plan.saved import load_plan, stale_objects
+from cnamctl.workspace import AccountPlan
 
 _SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
 class Prepared:
+    """One account's plan, checked and ready to run, with what it was made from."""
+
     plan: Plan
     live: Snapshot
+    client: Client
     manifests: ManifestSet | None  # None for a saved plan
     safety: SafetySettings
 
@@ -50,21 +58,19 @@ def is_saved_plan(paths: Sequence[str]) -> bool:
     return isinstance(doc, dict) and "changes" in doc and "fingerprints" in doc
 
 
-def from_manifests(paths: Sequence[str], client: Client, *, force: bool) -> Prepared:
-    from cnamctl.manifest import load_manifests
-    from cnamctl.plan import compute_plan
-
-    manifests = load_manifests(paths)
-    live = read_snapshot(client)
-    plan = compute_plan(manifests, live)
-    prepared = Prepared(plan, live, manifests, manifests.safety)
+def from_account(planned: AccountPlan, *, force: bool) -> Prepared:
+    """A planned account, checked; raises the error that kept it from being planned."""
+    if planned.error is not None:
+        raise planned.error
+    assert planned.plan is not None and planned.live is not None and planned.client is not None
+    prepared = Prepared(
+        planned.plan, planned.live, planned.client, planned.manifests, planned.manifests.safety
+    )
     check(prepared, force=force)
     return prepared
 
 
 def from_saved(path: str, client: Client, *, force: bool) -> Prepared:
-    from cnamctl.plan.saved import load_plan, stale_objects
-
     plan = load_plan(path)
     live = read_snapshot(client)
     stale = stale_objects(plan, live)
@@ -75,15 +81,13 @@ def from_saved(path: str, client: Client, *, force: bool) -> Prepared:
             f"{listed}\nRun `cnamctl plan` again and review the new plan."
         )
     safety = getattr(plan, "safety", None) or SafetySettings()
-    prepared = Prepared(plan, live, None, safety)
+    prepared = Prepared(plan, live, client, None, safety)
     check(prepared, force=force)
     return prepared
 
 
 def check(prepared: Prepared, *, force: bool) -> None:
     """Refuse out-of-scope changes always, over-threshold removals unless forced."""
-    from cnamctl.plan.safety import check_safety
-
     if account_mismatch(prepared.plan, prepared.live):
         raise UnsafePlanError(
             f"the plan is for account {prepared.plan.account_sid}, "

@@ -1,8 +1,10 @@
-"""Renderers over an ApplyResult: the end-of-run summary (text) and the result document (JSON)."""
+"""Renderers over an ApplyResult: the end-of-run summary (text) and the result
+document (JSON), per account or for several; and of ``status``."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
 from cnamctl.apply.status import ProfileStatus
@@ -15,6 +17,37 @@ RERUN_IS_SAFE = (
 
 def render_result_json(result: ApplyResult) -> str:
     return json.dumps(result.to_document(), indent=2, sort_keys=False) + "\n"
+
+
+@dataclass(frozen=True)
+class AccountOutcome:
+    """How one account of a several-account apply went: a result, or why not."""
+
+    name: str
+    account_sid: str | None
+    result: ApplyResult | None = None  # None with an error, or with nothing to change
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.result is None or self.result.ok)
+
+
+def render_accounts_result_json(outcomes: list[AccountOutcome]) -> str:
+    """One document for several accounts: each account's result document, or its error."""
+    doc = {
+        "ok": all(o.ok for o in outcomes),
+        "accounts": [
+            {
+                "name": o.name,
+                "account_sid": o.account_sid,
+                "error": o.error,
+                "result": (o.result or ApplyResult()).to_document() if o.error is None else None,
+            }
+            for o in outcomes
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def render_summary(result: ApplyResult) -> str:

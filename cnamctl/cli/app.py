@@ -94,13 +94,20 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from cnamctl.cli import apply_cmd, emulator_cmd, import_cmd, plan_cmd, validate_cmd
+    from cnamctl.cli import (
+        apply_cmd,
+        emulator_cmd,
+        import_cmd,
+        plan_cmd,
+        status_cmd,
+        validate_cmd,
+    )
 
     main.add_command(validate_cmd.validate)
     main.add_command(validate_cmd.schema)
     main.add_command(plan_cmd.plan)
     main.add_command(apply_cmd.apply)
-    main.add_command(apply_cmd.status)
+    main.add_command(status_cmd.status)
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
 

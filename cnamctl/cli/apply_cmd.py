@@ -1,32 +1,39 @@
-"""`cnamctl apply` (manifests or a saved plan -> Twilio) and `cnamctl status`."""
+"""`cnamctl apply`: manifests or a saved plan -> Twilio.
+
+Manifests of several accounts (Account documents) are planned together, shown
+grouped by account, confirmed once, then applied one account after the other;
+an account that cannot be planned or applied does not stop the others.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import click
 from rich.console import Console
 
 from cnamctl.apply.events import EventSink, ignore
 from cnamctl.apply.executor import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, ApplySettings, apply_plan
-from cnamctl.apply.prepare import from_manifests, from_saved, is_saved_plan
+from cnamctl.apply.prepare import Prepared, from_account, from_saved, is_saved_plan
 from cnamctl.apply.progress import PlainLog, RichProgress
 from cnamctl.apply.report import (
+    AccountOutcome,
+    render_accounts_result_json,
     render_result_json,
-    render_status_json,
-    render_status_text,
     render_summary,
 )
 from cnamctl.apply.result import ApplyResult
-from cnamctl.apply.status import ReviewRejected, ReviewWaitTimeout, read_statuses, wait_for_reviews
-from cnamctl.cli.options import paths_argument, target_options, use_color
-from cnamctl.errors import ApplyError, UsageError
-from cnamctl.manifest import load_manifests
+from cnamctl.cli.options import is_quiet, paths_argument, target_options, use_color
+from cnamctl.errors import ApplyError, CnamctlError, UsageError
+from cnamctl.manifest import load_workspace
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render import render_text
-from cnamctl.twilio.target import open_target
+from cnamctl.plan.render.accounts import AccountSection, render_accounts_text
+from cnamctl.twilio.target import Endpoint, open_endpoint
+from cnamctl.workspace import plan_accounts
 
 format_option = click.option(
     "--format",
@@ -36,6 +43,7 @@ format_option = click.option(
     show_default=True,
     help="text for people, json for machines.",
 )
+"""``--format text|json``, shared by ``apply`` and ``status``."""
 
 
 @click.command()
@@ -70,112 +78,157 @@ def apply(
     max_rps: float,
     fmt: str,
 ) -> None:
-    """Make Twilio match the manifests in PATHS, or apply a plan saved by `plan -o`."""
+    """Make Twilio match the manifests in PATHS, or apply a plan saved by `plan -o`.
+
+    The plan is shown first (text format), then confirmed unless --auto-approve
+    is given or PATHS is a saved plan (reviewed when it was saved).
+    """
     saved = is_saved_plan(paths)
-    with open_target(api_url, embedded) as target:
+    chatty = fmt == "text" and not is_quiet()
+    settings = ApplySettings(concurrency=concurrency, max_rps=max_rps or None)
+    with open_endpoint(api_url, embedded) as endpoint:
         if saved:
-            prepared = from_saved(paths[0], target.client, force=force)
+            client = endpoint.client_for(None)
+            accounts = [_Account("saved plan", from_saved(paths[0], client, force=force))]
         else:
-            prepared = from_manifests(paths, target.client, force=force)
-        plan = prepared.plan
-        if plan.has_changes and not (saved or auto_approve):
-            _confirm(plan, fmt)
-        settings = ApplySettings(concurrency=concurrency, max_rps=max_rps or None)
-        if fmt == "text" and plan.has_changes:
-            click.echo(f"Applying {len(plan.changes)} changes to {target.label}", err=True)
-        with _progress(plan, fmt) as sink:
-            result = apply_plan(
-                target.client,
-                plan,
-                live=prepared.live,
-                manifests=prepared.manifests,
-                settings=settings,
-                on_event=sink,
-            )
+            accounts = _plan(paths, endpoint, force=force)
+        several = len(accounts) > 1
+        if chatty:
+            click.echo(_plans_text(accounts, several), nl=False)
+        changes = sum(len(a.plan.changes) for a in accounts if a.plan)
+        if changes and not (saved or auto_approve):
+            _confirm(accounts, changes, shown=chatty)
+        for account in accounts:
+            if account.plan is not None and account.plan.has_changes:
+                if several and fmt == "text":
+                    click.echo(f"=== {account.name} ===")
+                account.result = _execute(account, settings, endpoint.label, chatty, several)
+                if fmt == "text":
+                    click.echo(render_summary(account.result), nl=False)
     if fmt == "json":
-        click.echo(render_result_json(result), nl=False)
-    elif plan.has_changes:
-        click.echo(render_summary(result), nl=False)
-    else:
-        click.echo("No changes: Twilio already matches the manifests.")
-    _check(result)
+        click.echo(_result_json(accounts, several), nl=False)
+    _check(accounts)
 
 
-@click.command()
-@paths_argument
-@target_options
-@click.option("--wait", is_flag=True, help="Poll until no profile is pending review.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=1800.0,
-    show_default=True,
-    help="With --wait: give up (exit 1) after this many seconds.",
-)
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="With --wait: seconds between polls.",
-)
-@format_option
-def status(
-    paths: tuple[str, ...],
-    api_url: str | None,
-    embedded: bool,
-    wait: bool,
-    timeout: float,
-    interval: float,
-    fmt: str,
-) -> None:
-    """Review status, evaluation results and errors of every CNAM profile in PATHS."""
-    manifests = load_manifests(paths)
-    render = render_status_json if fmt == "json" else render_status_text
-    with open_target(api_url, embedded) as target:
-        if not wait:
-            click.echo(render(read_statuses(target.client, manifests)), nl=False)
-            return
+@dataclass
+class _Account:
+    """One account of the run: what was prepared (or why not) and what applying did."""
+
+    name: str
+    prepared: Prepared | None = None
+    error: CnamctlError | None = None
+    result: ApplyResult | None = None
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.prepared.plan if self.prepared else None
+
+    def outcome(self) -> AccountOutcome:
+        sid = self.prepared.live.account_sid if self.prepared else None
+        error = str(self.error) if self.error else None
+        return AccountOutcome(self.name, sid, self.result, error)
+
+
+def _plan(paths: Sequence[str], endpoint: Endpoint, *, force: bool) -> list[_Account]:
+    """Plan and check every account; with one account its error is raised, with
+    several it is kept beside the others."""
+    planned = plan_accounts(load_workspace(paths), endpoint)
+    accounts = []
+    for one in planned:
         try:
-            statuses = wait_for_reviews(
-                target.client, manifests, timeout=timeout, interval=interval
-            )
-        except ReviewWaitTimeout as err:
-            click.echo(render(err.statuses), nl=False)
-            raise
-    click.echo(render(statuses), nl=False)
-    rejected = [s.name for s in statuses if s.rejected]
-    if rejected:
-        raise ReviewRejected(f"review rejected: {', '.join(rejected)}")
+            accounts.append(_Account(one.name, from_account(one, force=force)))
+        except CnamctlError as err:
+            if len(planned) == 1:
+                raise
+            accounts.append(_Account(one.name, error=err))
+    return accounts
 
 
-def _confirm(plan: Plan, fmt: str) -> None:
+def _plans_text(accounts: list[_Account], several: bool) -> str:
+    if not several:
+        plan = accounts[0].plan
+        assert plan is not None
+        return render_text(plan, color=use_color())
+    sections = [
+        AccountSection(a.name, a.plan, _first_line(a.error) if a.error else None) for a in accounts
+    ]
+    return render_accounts_text(sections, color=use_color())
+
+
+def _execute(
+    account: _Account, settings: ApplySettings, label: str, chatty: bool, several: bool
+) -> ApplyResult:
+    prepared = account.prepared
+    assert prepared is not None
+    plan = prepared.plan
+    if chatty:
+        where = f"{account.name} at {label}" if several else label
+        click.echo(f"Applying {len(plan.changes)} changes to {where}", err=True)
+    with _progress(plan, chatty) as sink:
+        return apply_plan(
+            prepared.client,
+            plan,
+            live=prepared.live,
+            manifests=prepared.manifests,
+            settings=settings,
+            on_event=sink,
+        )
+
+
+def _result_json(accounts: list[_Account], several: bool) -> str:
+    if several:
+        return render_accounts_result_json([a.outcome() for a in accounts])
+    return render_result_json(accounts[0].result or ApplyResult())
+
+
+def _check(accounts: list[_Account]) -> None:
+    """Exit 1 (with what did not apply) unless every account applied everything."""
+    failed = [a for a in accounts if not a.outcome().ok]
+    if not failed:
+        return
+    if len(accounts) == 1:
+        result = accounts[0].result
+        assert result is not None
+        not_done = len(result.changes) - result.counts()["applied"]
+        raise ApplyError(
+            f"{not_done} of {len(result.changes)} changes did not apply; "
+            "re-running `cnamctl apply` is safe"
+        )
+    for account in failed:
+        if account.error is not None:
+            click.echo(f"error: {account.name}: {account.error}", err=True)
+    names = ", ".join(a.name for a in failed)
+    raise ApplyError(
+        f"{len(failed)} of {len(accounts)} accounts did not apply completely ({names}); "
+        "re-running `cnamctl apply` is safe"
+    )
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+def _confirm(accounts: list[_Account], changes: int, *, shown: bool) -> None:
+    """Ask once on the terminal; ``shown``: the plans are already on stdout."""
     if not sys.stdin.isatty():
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal: "
             "pass --auto-approve, or apply a plan saved with `cnamctl plan -o`"
         )
-    click.echo(render_text(plan, color=use_color()), nl=False, err=fmt == "json")
-    if not click.confirm(f"Apply these {len(plan.changes)} changes?", default=False, err=True):
+    if not shown:
+        click.echo(_plans_text(accounts, len(accounts) > 1), nl=False, err=True)
+    where = f" in {len(accounts)} accounts" if len(accounts) > 1 else ""
+    if not click.confirm(f"Apply these {changes} changes{where}?", default=False, err=True):
         raise UsageError("apply cancelled; nothing was changed")
 
 
 @contextmanager
-def _progress(plan: Plan, fmt: str) -> Iterator[EventSink]:
-    if fmt == "json" or not plan.has_changes:
+def _progress(plan: Plan, chatty: bool) -> Iterator[EventSink]:
+    """Bars on a terminal, a line per change otherwise; nothing for json or --quiet."""
+    if not chatty:
         yield ignore
     elif sys.stderr.isatty():
         with RichProgress(plan, Console(stderr=True)) as bars:
             yield bars
     else:
         yield PlainLog(sys.stdout)
-
-
-def _check(result: ApplyResult) -> None:
-    if result.ok:
-        return
-    not_done = len(result.changes) - result.counts()["applied"]
-    raise ApplyError(
-        f"{not_done} of {len(result.changes)} changes did not apply; "
-        "re-running `cnamctl apply` is safe"
-    )

@@ -7,7 +7,18 @@ import json
 import time
 from typing import Any
 
-from apply_world import TOKEN, World, number, numbers_on, profile, result_document, settings
+import yaml
+from apply_world import (
+    ACCOUNT,
+    TOKEN,
+    World,
+    number,
+    numbers_on,
+    profile,
+    result_document,
+    seed,
+    settings,
+)
 
 SALES = [number(i) for i in range(0, 4)]
 SUPPORT = [number(i) for i in range(4, 6)]
@@ -251,6 +262,12 @@ def test_noncompliant_evaluation_stops_only_that_product(world: World):
     assert products["beta-sales"].status == "draft"
     assert products["acme-sales"].status in ("pending-review", "in-review", "twilio-approved")
     assert world.numbers_of("beta-sales") == set(SUPPORT)  # done before the evaluation
+    status = world.cli("status", "--format", "json", str(world.manifests))
+    beta_status = next(
+        p for p in json.loads(status.stdout)["profiles"] if p["name"] == "beta-sales"
+    )
+    assert (beta_status["status"], beta_status["evaluation"]) == ("draft", "noncompliant")
+    assert world.line_of("beta-sales", "businessProfile") in json.dumps(beta_status["problems"])
 
     world.emulator.approve(beta)
     again = world.apply()
@@ -395,3 +412,78 @@ def test_status_wait_times_out(make_world):
     assert result.exit_code == 1
     assert "timed out" in result.output and "acme-sales" in result.output
     assert time.monotonic() - started < 10
+
+
+def test_an_account_document_picks_the_credentials(world: World):
+    """Manifests scoped by an Account document are applied with that account's
+    credentials (here: its auth token from the variable the document names)."""
+    declare_acme(world)
+    account = {
+        "apiVersion": "cnamctl/v1",
+        "kind": "Account",
+        "name": "main",
+        "sid": ACCOUNT,
+        "credentials": {"authTokenEnv": "E2E_MAIN_TOKEN"},
+    }
+    path = world.manifests / "cnam.yaml"
+    path.write_text(yaml.safe_dump(account, sort_keys=False) + "---\n" + path.read_text())
+    world.env.update(TWILIO_AUTH_TOKEN="not-the-token", E2E_MAIN_TOKEN=TOKEN)
+    result = world.apply()
+    assert result.exit_code == 0, result.output
+    assert set(world.products()) == {"acme-sales", "acme-support"}
+    status = world.cli("status", str(world.manifests))
+    assert status.exit_code == 0, status.output
+    assert "acme-sales" in status.output
+    world.assert_no_secret_in(result.output + status.output)
+
+
+def test_several_accounts_one_failing_does_not_stop_the_others(make_world):
+    """Two Account directories; the second one's token is wrong. The first is
+    applied, the second reported, the exit code is 1, and JSON has both."""
+    other = "AC" + "f" * 32
+    doc = seed()
+    doc["accounts"].append(
+        {
+            "sid": other,
+            "auth_token": "other-token",
+            "incoming_numbers": [number(90)],
+            "business_profiles": [{"friendly_name": "Acme Corp", "status": "twilio-approved"}],
+        }
+    )
+    world = make_world(doc)
+    for name, sid, token_env in (("first", ACCOUNT, "E2E_FIRST"), ("second", other, "E2E_SECOND")):
+        folder = world.manifests / name
+        folder.mkdir()
+        account = {
+            "apiVersion": "cnamctl/v1",
+            "kind": "Account",
+            "name": name,
+            "sid": sid,
+            "credentials": {"authTokenEnv": token_env},
+        }
+        cnam = profile("brand", "ACME BRAND", [number(90 if name == "second" else 0)])
+        business = {
+            "apiVersion": "cnamctl/v1",
+            "kind": "BusinessProfile",
+            "name": "acme",
+            "friendlyName": "Acme Corp",
+            "phoneNumbers": cnam["phoneNumbers"],
+        }
+        (folder / "cnam.yaml").write_text(yaml.safe_dump_all([account, business, cnam]))
+    world.env.update(E2E_FIRST=TOKEN, E2E_SECOND="wrong-token")
+
+    result = world.apply("--format", "json")
+    assert result.exit_code == 1
+    doc = result_document(result)
+    assert doc["ok"] is False
+    first, second = doc["accounts"]
+    assert first["account_sid"] == ACCOUNT and first["error"] is None
+    assert first["result"]["ok"] and first["result"]["summary"]["applied"] == 7
+    assert second["result"] is None and "401" in second["error"]
+    assert "second" in result.stderr and "wrong-token" not in result.output
+    assert world.numbers_of("brand") == {number(0)}
+
+    text = world.apply()  # first: nothing left to do; second: still failing
+    assert text.exit_code == 1
+    assert "=== first" in text.output and "=== second" in text.output
+    assert "No changes" in text.output

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.evaluation import findings, to_problems
 from cnamctl.apply.events import ChangeFinished, ChangeRetrying
 from cnamctl.apply.guard import scope_problems
-from cnamctl.apply.progress import PlainLog
+from cnamctl.apply.progress import PlainLog, RichProgress
 from cnamctl.apply.report import render_result_json, render_summary
 from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
 from cnamctl.errors import Location, Problem
@@ -218,3 +219,31 @@ def test_plain_log_writes_a_line_per_change_and_retry():
         "retry    n: HTTP 429 (code 20429): Too many requests; attempt 2 in 1.0s",
         "applied  assign-cnam-number n (RA1; 2 attempts)",
     ]
+
+
+def test_rich_progress_counts_per_action_and_retries_and_prints_failures():
+    plan = Plan(
+        "AC1",
+        changes=[
+            Change("a", Action.ASSIGN_CNAM_NUMBER),
+            Change("b", Action.ASSIGN_CNAM_NUMBER),
+            Change("s", Action.SUBMIT_FOR_REVIEW),
+        ],
+    )
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with RichProgress(plan, console) as bars:
+        bars(ChangeRetrying(plan.changes[0], 1, "HTTP 500", 0.1))
+        bars(ChangeFinished(ChangeResult("a", Action.ASSIGN_CNAM_NUMBER, Outcome.APPLIED)))
+        bars(ChangeFinished(ChangeResult("b", Action.ASSIGN_CNAM_NUMBER, Outcome.APPLIED)))
+        bars(
+            ChangeFinished(
+                ChangeResult("s", Action.SUBMIT_FOR_REVIEW, Outcome.FAILED, message="noncompliant")
+            )
+        )
+    text = out.getvalue()
+    assert "failed   submit-for-review s (noncompliant)" in text
+    final = text.rsplit("failed", 1)[-1]  # the bars as last drawn
+    assert "all changes (retries: 1)" in final and "3/3" in final
+    assert "assign-cnam-number" in final and "2/2" in final
+    assert "submit-for-review" in final and "1/1" in final
