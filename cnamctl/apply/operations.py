@@ -400,7 +400,9 @@ def create_validation_request(ctx: Context, p: Params) -> Done:
     request = _account(ctx).validation_requests.create(
         phone_number=p["phone_number"], friendly_name=_optional(p.get("friendly_name"))
     )
-    details = {"validation_code": request.validation_code} if request.validation_code else {}
+    details = {"phone_number": p["phone_number"]}
+    if request.validation_code:
+        details["validation_code"] = str(request.validation_code)
     return Done(details=details)
 
 

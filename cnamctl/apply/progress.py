@@ -35,6 +35,8 @@ def describe(result: ChangeResult) -> str:
         extra.append(", ".join(result.sids))
     if result.status:
         extra.append(result.status)
+    if "validation_code" in result.details:
+        extra.append(f"verification code {result.details['validation_code']}")
     if result.attempts > 1:
         extra.append(f"{result.attempts} attempts")
     if result.read_back:

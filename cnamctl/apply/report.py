@@ -62,6 +62,7 @@ def render_summary(result: ApplyResult) -> str:
         for review in reviews:
             sid = f" ({review.sid})" if review.sid else ""
             lines.append(f"  {review.product}{sid}: {review.status}")
+    lines.extend(_verification_lines(result))
     failed = [r for r in result.changes if r.outcome is Outcome.FAILED]
     if failed:
         lines.append("Failed:")
@@ -89,6 +90,20 @@ def _headline(result: ApplyResult, counts: dict[str, int]) -> str:
     else:
         verdict = "Apply incomplete"
     return f"{verdict}: {', '.join(parts)} ({stats})."
+
+
+def _verification_lines(result: ApplyResult) -> list[str]:
+    """Caller IDs exist once someone answers Twilio's call and enters the code."""
+    codes = [
+        (r.details.get("phone_number", r.address), r.details["validation_code"])
+        for r in result.changes
+        if r.ok and "validation_code" in r.details
+    ]
+    if not codes:
+        return []
+    lines = ["Caller ID verification: Twilio is calling these numbers now; enter the code:"]
+    lines.extend(f"  {number}: {code}" for number, code in codes)
+    return lines
 
 
 def _failure_lines(r: ChangeResult) -> list[str]:

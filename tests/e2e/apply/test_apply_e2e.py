@@ -487,3 +487,40 @@ def test_several_accounts_one_failing_does_not_stop_the_others(make_world):
     assert text.exit_code == 1
     assert "=== first" in text.output and "=== second" in text.output
     assert "No changes" in text.output
+
+
+def test_caller_ids_are_verified_renamed_and_pruned(make_world):
+    world = make_world(
+        seed(
+            outgoing_caller_ids=[
+                {"phone_number": "+14155550150", "friendly_name": "Old line"},
+                {"phone_number": "+14155550199", "friendly_name": "Front desk (old)"},
+            ]
+        )
+    )
+
+    def caller_id(e164: str, name: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "cnamctl/v1",
+            "kind": "OutgoingCallerId",
+            "phoneNumber": e164,
+            "friendlyName": name,
+        }
+
+    world.declare(
+        caller_id("+14155550199", "Front desk"),
+        caller_id("+14155550198", "Reception"),
+        settings(outgoingCallerIds=True),
+    )
+    result = world.apply()
+    assert result.exit_code == 0, result.output
+    (pending,) = world.emulator.pending_validations(ACCOUNT)
+    assert pending["phone_number"] == "+14155550198"
+    assert "Caller ID verification" in result.output
+    assert f"+14155550198: {pending['validation_code']}" in result.output
+    live = world.snapshot()
+    assert {c.phone_number: c.friendly_name for c in live.caller_ids.values()} == {
+        "+14155550199": "Front desk"
+    }
+    world.emulator.complete_validation(validation_code=pending["validation_code"])
+    world.assert_converged()
