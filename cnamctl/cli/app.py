@@ -12,12 +12,26 @@ from cnamctl.cli.options import QUIET_KEY
 from cnamctl.errors import CnamctlError, ManifestError
 
 
+USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
+
+
 class CnamctlGroup(click.Group):
-    """Maps every CnamctlError to a message on stderr and its exit code."""
+    """Maps every CnamctlError to a message on stderr and its exit code, and
+    command-line usage errors to exit code 1."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as err:
+            err.exit_code = USAGE_ERROR_EXIT
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            err.exit_code = USAGE_ERROR_EXIT
+            raise
         except ManifestError as err:
             for problem in err.problems:
                 click.echo(f"error: {problem}", err=True)
