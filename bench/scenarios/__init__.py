@@ -1,0 +1,1 @@
+"""The five benchmark scenarios; each measures and returns plain results."""
