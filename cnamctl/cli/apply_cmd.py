@@ -7,7 +7,9 @@ an account that cannot be planned or applied does not stop the others.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +107,8 @@ def apply(
                 account.result = _execute(account, settings, endpoint.label, chatty, several)
                 if fmt == "text":
                     click.echo(render_summary(account.result), nl=False)
+                if account.result.interrupted:
+                    break  # Ctrl-C or SIGTERM: no further account is started
     if fmt == "json":
         click.echo(_result_json(accounts, several), nl=False)
     _check(accounts)
@@ -164,7 +168,7 @@ def _execute(
     if chatty:
         where = f"{account.name} at {label}" if several else label
         click.echo(f"Applying {len(plan.changes)} changes to {where}", err=True)
-    with _progress(plan, chatty) as sink:
+    with _progress(plan, chatty) as sink, _terminate_as_interrupt():
         return apply_plan(
             prepared.client,
             plan,
@@ -232,3 +236,21 @@ def _progress(plan: Plan, chatty: bool) -> Iterator[EventSink]:
             yield bars
     else:
         yield PlainLog(sys.stdout)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job) stops the run like Ctrl-C: in-flight changes
+    finish, nothing new starts, and the summary says what was and was not done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import signal
+import subprocess
 import time
 
 import pytest
@@ -70,17 +71,27 @@ def test_all_faults_at_once_with_throttling(make_world):
     world.assert_converged()
 
 
-def kill_after(world: World, lines: int, rng: random.Random) -> None:
-    """Start ``cnamctl apply``, let it log ``lines`` finished changes, wait a moment
-    (so requests are in flight), then SIGKILL it."""
-    child = world.spawn_apply("--concurrency", "4")
+def wait_for_changes(child: subprocess.Popen[str], count: int) -> None:
+    """Read the child's log (after the plan it prints) until ``count`` changes finished."""
     assert child.stdout is not None
     seen = 0
-    while seen < lines and child.stdout.readline():
-        seen += 1
+    while seen < count:
+        line = child.stdout.readline()
+        if not line:
+            return  # the run ended first
+        seen += line.startswith(("applied ", "failed "))
+
+
+def kill_after(world: World, changes: int, rng: random.Random) -> bool:
+    """Start ``cnamctl apply``, let it log ``changes`` finished changes, wait a moment
+    (so requests are in flight), then SIGKILL it. True when it was killed mid-run
+    (False: it had finished first)."""
+    child = world.spawn_apply("--concurrency", "4")
+    wait_for_changes(child, changes)
     time.sleep(rng.uniform(0.0, 0.03))
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=10)
+    return child.returncode == -signal.SIGKILL
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -88,9 +99,11 @@ def test_kill_then_rerun_converges_without_duplicates(make_world, seed: int):
     world = make_world(latency_ms=10)
     declare_fleet(world)
     rng = random.Random(seed)
+    killed = 0
     for _ in range(3):
-        kill_after(world, rng.randrange(0, FLEET_CHANGES // 3), rng)
+        killed += kill_after(world, rng.randrange(1, FLEET_CHANGES // 3), rng)
         world.assert_no_duplicates()
+    assert killed >= 2  # the kills land mid-run, not after it
     rerun = world.spawn_apply()
     out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, out + err
@@ -124,4 +137,20 @@ def test_objects_a_killed_run_left_unfinished_are_reused(world: World):
     products = world.products()
     assert products["fleet-west"].sid == bare.sid
     assert world.snapshot().end_user_of(products["fleet-east"]).sid == orphan.sid  # type: ignore[union-attr]
+    world.assert_converged()
+
+
+def test_sigterm_stops_cleanly_and_says_what_was_not_done(make_world):
+    world = make_world(latency_ms=20)
+    declare_fleet(world)
+    child = world.spawn_apply("--concurrency", "2")
+    wait_for_changes(child, 5)
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 1, out + err
+    assert "Apply interrupted" in out
+    assert "not-run" in out and "Re-running `cnamctl apply` is safe" in out
+    world.assert_no_duplicates()
+    rerun = world.apply()
+    assert rerun.exit_code == 0, rerun.output
     world.assert_converged()
