@@ -100,15 +100,19 @@ def apply(
         changes = sum(len(a.plan.changes) for a in accounts if a.plan)
         if changes and not (saved or auto_approve):
             _confirm(accounts, changes, shown=chatty)
+        interrupted = False
         for account in accounts:
-            if account.plan is not None and account.plan.has_changes:
-                if several and fmt == "text":
-                    click.echo(f"=== {account.name} ===")
-                account.result = _execute(account, settings, endpoint.label, chatty, several)
-                if fmt == "text":
-                    click.echo(render_summary(account.result), nl=False)
-                if account.result.interrupted:
-                    break  # Ctrl-C or SIGTERM: no further account is started
+            if account.plan is None or not account.plan.has_changes:
+                continue
+            if interrupted:  # Ctrl-C or SIGTERM: no further account is started
+                account.error = ApplyError("not started: the run was interrupted")
+                continue
+            if several and fmt == "text":
+                click.echo(f"=== {account.name} ===")
+            account.result = _execute(account, settings, endpoint.label, chatty, several)
+            interrupted = account.result.interrupted
+            if fmt == "text":
+                click.echo(render_summary(account.result), nl=False)
     if fmt == "json":
         click.echo(_result_json(accounts, several), nl=False)
     _check(accounts)
