@@ -7,6 +7,8 @@ IDs may be any valid number (Twilio verifies numbers worldwide).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 from phonenumbers import ValidationResult as Possible
@@ -33,8 +35,12 @@ _IMPOSSIBLE_REASONS = {
     Possible.INVALID_COUNTRY_CODE: "unknown country code",
 }
 _LONG_CODES_ONLY = "CNAM supports US standard long codes only"
+# Every number is checked, normalised and re-read several times while loading;
+# the rules are pure functions of the text, so each distinct text is analysed once.
+_CACHE_SIZE = 1 << 17
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def parse(text: str) -> phonenumbers.PhoneNumber | None:
     """The number ``text`` denotes (national formats read as US), or None."""
     try:
@@ -43,6 +49,7 @@ def parse(text: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def to_e164(text: str) -> str:
     """``text`` in E.164 (``+14155550100``); ValueError if it is not a phone number."""
     number = parse(text)
@@ -51,6 +58,7 @@ def to_e164(text: str) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def caller_id_problem(text: str) -> str | None:
     """Why ``text`` cannot be verified as an outgoing caller ID (any valid number can)."""
     number = parse(text)
@@ -62,6 +70,7 @@ def caller_id_problem(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def long_code_problem(text: str) -> str | None:
     """Why ``text`` is not a US standard long code (the only numbers CNAM accepts)."""
     problem = caller_id_problem(text)
