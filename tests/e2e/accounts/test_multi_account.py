@@ -1,0 +1,156 @@
+"""Several accounts in one repository: planned together, each on its own."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cnamctl.cli import main
+from cnamctl.emulator import Emulator
+
+A, B, C = ("AC" + c * 32 for c in "abc")
+TOKENS = {A: "token-a", B: "token-b", C: "token-c"}
+
+
+def _seed() -> dict:
+    return {
+        "accounts": [
+            {
+                "sid": sid,
+                "auth_token": TOKENS[sid],
+                "incoming_numbers": [f"+1415555{i}10{n}" for n in range(3)],
+                "business_profiles": [
+                    {"friendly_name": f"Co {sid[2]}", "status": "twilio-approved"}
+                ],
+            }
+            for i, sid in enumerate((A, B, C))
+        ]
+    }
+
+
+def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) -> None:
+    d = root / name
+    d.mkdir(parents=True)
+    (d / "account.yaml").write_text(
+        f"apiVersion: cnamctl/v1\nkind: Account\nname: {name}\nsid: {sid}\n"
+        f"credentials:\n  authTokenEnv: {token_env}\n"
+    )
+    (d / "cnam.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            apiVersion: cnamctl/v1
+            kind: BusinessProfile
+            name: main
+            friendlyName: Co {sid[2]}
+            ---
+            apiVersion: cnamctl/v1
+            kind: CnamProfile
+            name: brand
+            businessProfile: main
+            displayName: BRAND {name.upper()[-1]}
+            email: ops@example.com
+            phoneNumbers: ["+1415555{index}100"]
+            """
+        )
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    emu = Emulator(db_path=":memory:", seed=_seed())
+    root = tmp_path / "accounts"
+    for i, (name, sid) in enumerate((("customer-a", A), ("customer-b", B), ("customer-c", C))):
+        _account_dir(root, name, sid, i, f"TOKEN_{name[-1].upper()}")
+    with emu.serve(port=0) as server:
+        env = {
+            "CNAMCTL_API_URL": server.base_url,
+            "TOKEN_A": TOKENS[A],
+            "TOKEN_B": "wrong-token",  # customer-b fails
+            "TOKEN_C": TOKENS[C],
+        }
+        yield emu, root, env
+
+
+def test_each_account_is_planned_and_one_failure_hides_nothing(workspace):
+    _emu, root, env = workspace
+    result = CliRunner().invoke(main, ["plan", "--format", "json", str(root)], env=env)
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    by_name = {a["name"].split(" ")[0]: a for a in doc["accounts"]}
+    assert sorted(by_name) == ["customer-a", "customer-b", "customer-c"]
+    for name, sid in (("customer-a", A), ("customer-c", C)):
+        plan = by_name[name]["plan"]
+        assert plan["account_sid"] == sid
+        assert plan["summary"]["create-trust-product"] == 1
+        assert by_name[name]["error"] is None
+    assert by_name["customer-b"]["plan"] is None
+    assert "401" in by_name["customer-b"]["error"]
+    assert f"error: customer-b ({B}):" in result.stderr
+    assert "wrong-token" not in result.output + result.stderr
+
+
+def test_apply_per_account_then_plans_are_empty(workspace):
+    _emu, root, env = workspace
+    env = {**env, "TOKEN_B": TOKENS[B]}
+    runner = CliRunner()
+    applied = runner.invoke(main, ["apply", "--auto-approve", str(root)], env=env)
+    assert applied.exit_code == 0, applied.output
+    again = runner.invoke(
+        main, ["plan", "--detailed-exitcode", "--format", "json", str(root)], env=env
+    )
+    assert again.exit_code == 0, again.output
+    for account in json.loads(again.stdout)["accounts"]:
+        assert account["plan"]["changes"] == []
+
+
+def test_text_output_is_grouped_by_account(workspace):
+    _, root, env = workspace
+    env = {**env, "TOKEN_B": TOKENS[B]}
+    result = CliRunner().invoke(main, ["plan", str(root)], env=env)
+    assert result.exit_code == 0
+    headers = [line for line in result.stdout.splitlines() if line.startswith("=== ")]
+    assert headers == [
+        f"=== customer-a ({A}) ===",
+        f"=== customer-b ({B}) ===",
+        f"=== customer-c ({C}) ===",
+    ]
+
+
+def test_parent_credentials_act_on_a_subaccount(tmp_path):
+    parent, sub = "AC" + "d" * 32, "AC" + "e" * 32
+    seed = {
+        "accounts": [
+            {"sid": parent, "auth_token": "parent-token"},
+            {
+                "sid": sub,
+                "auth_token": "sub-token",
+                "owner_account_sid": parent,
+                "incoming_numbers": ["+14155553100"],
+                "business_profiles": [{"friendly_name": "Co e", "status": "twilio-approved"}],
+            },
+        ]
+    }
+    root = tmp_path / "repo"
+    _account_dir(root, "customer-e", sub, 3, "UNUSED")
+    account_file = root / "customer-e" / "account.yaml"
+    account_file.write_text(account_file.read_text().split("credentials:")[0])
+    with Emulator(db_path=":memory:", seed=seed) as emu, emu.serve(port=0) as server:
+        env = {
+            "CNAMCTL_API_URL": server.base_url,
+            "TWILIO_ACCOUNT_SID": parent,
+            "TWILIO_AUTH_TOKEN": "parent-token",
+        }
+        result = CliRunner().invoke(main, ["plan", "--format", "json", str(root)], env=env)
+        assert result.exit_code == 0, result.output
+        (account,) = json.loads(result.stdout)["accounts"]
+        assert account["plan"]["account_sid"] == sub
+        assert "sub-token" not in result.output
+
+        env["TWILIO_AUTH_TOKEN"] = "wrong"
+        result = CliRunner().invoke(main, ["plan", str(root)], env=env)
+        assert result.exit_code == 1
+        assert f"credentials of {parent} cannot act on it" in result.stderr
