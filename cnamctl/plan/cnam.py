@@ -79,13 +79,12 @@ def plan_profile(
         _update_email(profile, holder, base, out)
         for old in superseded:
             if old.status in UNDER_REVIEW:
-                out.notice(
-                    addr.other_product(profile.name, old.sid),
-                    NoticeLevel.WARNING,
+                _warn_other(
+                    profile,
+                    old,
                     f"superseded product {old.sid} is {old.status}; it is deleted once its "
                     "review ends",
-                    location=profile.source,
-                    status=old.status,
+                    out,
                 )
         done = [p for p in superseded if p.status not in UNDER_REVIEW]
         return NumberHome(profile, holder.sid, holder, superseded=done)
@@ -392,11 +391,23 @@ def _check_business_profile(
 
 def _report_extra(profile: CnamProfile, extra: list[LiveTrustProduct], out: PlanBuilder) -> None:
     for p in extra:
-        out.notice(
-            addr.other_product(profile.name, p.sid),
-            NoticeLevel.WARNING,
+        _warn_other(
+            profile,
+            p,
             f"another CNAM product named {profile.name!r} ({p.sid}, {p.status}) is left "
             "alone; it is deleted once a product with the declared display name is approved",
-            location=profile.source,
-            status=p.status,
+            out,
         )
+
+
+def _warn_other(
+    profile: CnamProfile, product: LiveTrustProduct, message: str, out: PlanBuilder
+) -> None:
+    """A warning about a product of the profile other than the one it uses now."""
+    out.notice(
+        addr.other_product(profile.name, product.sid),
+        NoticeLevel.WARNING,
+        message,
+        location=profile.source,
+        status=product.status,
+    )
