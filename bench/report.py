@@ -170,7 +170,7 @@ Machine: {m["cores"]} cores, {m["platform"]}; Python {m["python"]}; cnamctl {m["
 Run it from the repository root with the project's virtualenv:
 
 ```console
-$ .venv/bin/python -m bench            # full run, rewrites docs/benchmarks.md (~10 minutes)
+$ .venv/bin/python -m bench            # full run, rewrites docs/benchmarks.md (~12 minutes)
 $ .venv/bin/python -m bench --quick    # smaller fleets, about two minutes
 $ .venv/bin/python -m bench.profiling  # py-spy profiles of plan and apply (needs py-spy)
 ```
