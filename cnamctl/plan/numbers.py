@@ -22,7 +22,7 @@ from cnamctl.manifest.model import BusinessProfile, CnamProfile, ManifestSet
 from cnamctl.plan import addresses as addr
 from cnamctl.plan.builder import PlanBuilder
 from cnamctl.plan.cnam import NumberHome
-from cnamctl.plan.model import Action, NoticeLevel
+from cnamctl.plan.model import Action, NoticeLevel, is_ref
 from cnamctl.plan.resolve import Resolved
 from cnamctl.plan.review import UNDER_REVIEW
 
@@ -149,8 +149,8 @@ def plan_cnam_numbers(
                 here,
                 Action.ASSIGN_CNAM_NUMBER,
                 params={"trust_product": home.product, "number": number.sid, "phone_number": e164},
-                before=", ".join(p.friendly_name for p in elsewhere) or None,
-                after=name,
+                before=", ".join(_product_label(p.friendly_name, p.sid) for p in elsewhere) or None,
+                after=_product_label(name, None if is_ref(home.product) else home.product),
                 reason=f"brand {e164} as {home.profile.display_name!r}",
                 location=location,
             )
@@ -162,6 +162,12 @@ def plan_cnam_numbers(
             number = live.numbers.get(pn)
             e164 = number.phone_number if number else pn
             _unassign(product, base_of[sid], pn, e164, out, None, "the product is deleted")
+
+
+def _product_label(name: str, sid: str | None) -> str:
+    """A product as people tell them apart: the name, and the SID when there is one
+    (a profile's old and new products share the name during a replacement)."""
+    return f"{name} ({sid})" if sid else name
 
 
 def _product_addresses(

@@ -53,7 +53,10 @@ def test_number_moving_between_profiles_is_unassigned_then_assigned(tmp_path, wo
     assert out_of_support.action is Action.UNASSIGN_CNAM_NUMBER
     assert out_of_support.params["trust_product"] == support.sid
     assert into_sales.action is Action.ASSIGN_CNAM_NUMBER
-    assert (into_sales.before, into_sales.after) == ("support", "sales")
+    assert (into_sales.before, into_sales.after) == (
+        f"support ({support.sid})",
+        f"sales ({sales.sid})",
+    )
     assert by['cnam.sales.number["+14155550101"]'].action is Action.UNASSIGN_CNAM_NUMBER
     assert by['cnam.support.number["+14155550101"]'].params["trust_product"] == support.sid
     assert plan.summary() == {"unassign-cnam-number": 2, "assign-cnam-number": 2}
