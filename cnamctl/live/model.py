@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
 def fingerprint(record: Any) -> str:
-    """A stable 16-hex-digit digest of a dataclass record's fields."""
-    payload = json.dumps(asdict(record), sort_keys=True, separators=(",", ":"), default=list)
+    """A stable 16-hex-digit digest of a dataclass record's fields.
+
+    Flat records (numbers, caller IDs: nearly all of a large fleet) are digested
+    from the ``repr`` of their field values, which is deterministic for str, bool
+    and None; records holding mappings go through JSON with sorted keys, so the
+    order Twilio listed their assignments in does not matter."""
+    fields = vars(record)
+    if all(isinstance(v, _FLAT) for v in fields.values()):
+        payload = repr(tuple(fields.items()))
+    else:
+        payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=list)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+_FLAT = (str, bool, int, float, type(None))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ one PlanningError with manifest locations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from cnamctl.errors import PlanningError
 from cnamctl.live.model import LiveTrustProduct, Snapshot, fingerprint
@@ -18,7 +19,7 @@ from cnamctl.plan import addresses as addr
 from cnamctl.plan.builder import PlanBuilder
 from cnamctl.plan.caller_ids import plan_caller_ids
 from cnamctl.plan.cnam import NumberHome, plan_profile
-from cnamctl.plan.model import Plan
+from cnamctl.plan.model import Change, Plan
 from cnamctl.plan.numbers import (
     plan_business_profile_numbers,
     plan_caller_name_lookup,
@@ -68,22 +69,26 @@ def compute_plan(desired: ManifestSet, live: Snapshot) -> Plan:
         account_sid=live.account_sid,
         changes=list(out.changes.values()),
         notices=out.notices,
-        fingerprints=_fingerprints(desired, live, resolved.numbers.values()),
+        fingerprints=_fingerprints(desired, live, out.changes.values()),
         unchanged=out.unchanged,
     )
 
 
-def _fingerprints(desired: ManifestSet, live: Snapshot, declared_numbers: object) -> dict[str, str]:
-    """What the plan was computed from: every business profile, CNAM product, end
-    user and caller ID, and the numbers that are declared or branded. (Other
-    numbers changing does not make a plan stale.)"""
+def _fingerprints(
+    desired: ManifestSet, live: Snapshot, changes: Iterable[Change]
+) -> dict[str, str]:
+    """What the plan was computed from, object by object: every business profile,
+    CNAM product, end user and caller ID (assignments are part of the profiles'
+    and products' fingerprints), and the numbers whose own fields the plan used:
+    those its changes name and those whose caller-name lookup is declared."""
     records: dict[str, object] = {}
     for group in (live.business_profiles, live.trust_products, live.end_users, live.caller_ids):
         records.update(group)
-    branded = {pn for p in live.trust_products.values() for pn in p.number_assignments}
-    for number in declared_numbers:  # type: ignore[attr-defined]
-        records[number.sid] = number
-    for pn in branded:
-        if pn in live.numbers:
-            records[pn] = live.numbers[pn]
+    numbers = {c.params["number"] for c in changes if "number" in c.params}
+    for profile in desired.cnam_profiles.values():
+        if profile.caller_name_lookup is not None:
+            numbers.update(
+                n.sid for e164 in profile.phone_numbers if (n := live.number_by_e164(e164))
+            )
+    records.update((sid, live.numbers[sid]) for sid in numbers if sid in live.numbers)
     return {sid: fingerprint(records[sid]) for sid in sorted(records)}

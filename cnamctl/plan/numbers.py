@@ -39,11 +39,12 @@ def plan_business_profile_numbers(
             number = resolved.numbers.get(e164)
             if number is None:
                 continue
-            location = where.loc(f"phoneNumbers.{index}")
             owner = owner_of.get(number.sid)
             if owner is not None and owner.sid == profile.sid:
                 out.ok()
-            elif owner is not None:
+                continue
+            location = where.loc(f"phoneNumbers.{index}")  # only when reported: it costs
+            if owner is not None:
                 out.problem(
                     location,
                     f"{e164} is assigned to business profile {owner.friendly_name!r} "
@@ -104,13 +105,13 @@ def plan_cnam_numbers(
             number = resolved.numbers.get(e164)
             if number is None:
                 continue
-            location = home.profile.loc(f"phoneNumbers.{index}")
-            here = addr.cnam_number(addr.cnam(name), e164)
             holders = products_of.get(number.sid, [])
             elsewhere = [p for p in holders if p.sid != home.product]
             if not elsewhere and len(holders) == 1:
                 out.ok()
                 continue
+            location = home.profile.loc(f"phoneNumbers.{index}")
+            here = addr.cnam_number(addr.cnam(name), e164)
             if home.waiting_for:
                 out.notice(
                     here,
