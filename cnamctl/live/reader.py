@@ -9,6 +9,7 @@ timeout and read-retry budget.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -47,13 +48,17 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
         products = _result(products_f)
         bp_numbers = {
             p.sid: pool.submit(
-                _list, trusthub.customer_profiles(p.sid).customer_profiles_channel_endpoint_assignment.list
+                _list,
+                trusthub.customer_profiles(
+                    p.sid
+                ).customer_profiles_channel_endpoint_assignment.list,
             )
             for p in profiles
         }
         tp_numbers = {
             p.sid: pool.submit(
-                _list, trusthub.trust_products(p.sid).trust_products_channel_endpoint_assignment.list
+                _list,
+                trusthub.trust_products(p.sid).trust_products_channel_endpoint_assignment.list,
             )
             for p in products
         }
@@ -119,15 +124,34 @@ def _result(future: Future[list[T]]) -> list[T]:
     except TwilioRestException as err:
         raise TwilioAccessError(_describe(err)) from None
     except TwilioException as err:
-        raise TwilioAccessError(f"Twilio request failed: {err}") from None
+        raise TwilioAccessError(_describe_page_error(err)) from None
     except OSError as err:  # requests' connection errors derive from OSError
         raise TwilioAccessError(f"cannot reach Twilio: {type(err).__name__}") from None
 
 
 def _describe(err: TwilioRestException) -> str:
-    if err.status == 401:
-        return f"Twilio refused the credentials (HTTP 401, code {err.code})"
-    return f"Twilio answered HTTP {err.status} (code {err.code}): {err.msg}"
+    return _http_problem(err.status, err.code, err.msg)
+
+
+def _http_problem(status: int, code: object, message: str) -> str:
+    if status == 401:
+        return f"Twilio refused the credentials (HTTP 401, code {code})"
+    return f"Twilio answered HTTP {status} (code {code}): {message}"
+
+
+def _describe_page_error(err: TwilioException) -> str:
+    """The SDK's list calls raise a plain TwilioException("Unable to fetch page",
+    response) for a refused page: read Twilio's error out of that response."""
+    response = err.args[1] if len(err.args) > 1 else None
+    status = getattr(response, "status_code", None)
+    if not isinstance(status, int):
+        return f"Twilio request failed: {err.args[0] if err.args else err}"
+    try:
+        body = json.loads(response.text)
+    except (TypeError, ValueError):
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    return _http_problem(status, body.get("code"), str(body.get("message", "")))
 
 
 def _endpoint_map(assignments: Iterable[Any]) -> dict[str, str]:

@@ -235,12 +235,6 @@ def test_the_cli_refuses_cleanly_and_writes_nothing(live: Live, tmp_path: Path) 
     assert live.cli(["plan", good], env).exit_code == 0, "and the emulator still serves"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cnamctl/live/reader.py _result shows the SDK's plain TwilioException of a "
-    "refused list page as a raw tuple; remove this mark once it is described like a "
-    "TwilioRestException",
-)
 def test_a_refused_read_is_described_in_words(live: Live, tmp_path: Path) -> None:
     good = _write(tmp_path / "good", _business(friendlyName="Acme Corp"), _cnam())
     env = {**token_env(live.base_url), "TWILIO_AUTH_TOKEN": "not-the-token"}
