@@ -10,7 +10,7 @@ CNAM product, its number and entity assignments.
 from __future__ import annotations
 
 from cnamctl.live.model import Snapshot
-from cnamctl.live.reader import PAGE_SIZE
+from cnamctl.live.pages import PAGE_SIZE
 
 
 def pages(items: int, page_size: int = PAGE_SIZE) -> int:
