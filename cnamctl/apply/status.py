@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
@@ -21,6 +22,7 @@ from cnamctl.errors import CnamctlError, Problem
 from cnamctl.live.model import LiveTrustProduct
 from cnamctl.manifest.model import ManifestSet
 from cnamctl.plan.review import REJECTED, UNDER_REVIEW, describe_code, field_of_code
+from cnamctl.twilio.failures import access_error
 
 ABSENT = "absent"
 PAGE_SIZE = 1000
@@ -74,6 +76,15 @@ def read_statuses(
     client: Client, manifests: ManifestSet, *, with_evaluations: bool = True
 ) -> list[ProfileStatus]:
     """One entry per managed profile (per live product when there are several)."""
+    try:
+        return _read_statuses(client, manifests, with_evaluations)
+    except (TwilioException, OSError) as err:
+        raise access_error(err) from None
+
+
+def _read_statuses(
+    client: Client, manifests: ManifestSet, with_evaluations: bool
+) -> list[ProfileStatus]:
     trusthub = client.trusthub.v1
     products = trusthub.trust_products.list(policy_sid=CNAM_POLICY_SID, page_size=PAGE_SIZE)
     by_name: dict[str, list[Any]] = {}

@@ -11,7 +11,6 @@ from cnamctl import __version__
 from cnamctl.cli.options import QUIET_KEY
 from cnamctl.errors import CnamctlError, ManifestError
 
-
 USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import click
 
 from cnamctl.apply.report import render_status_json, render_status_text
-from cnamctl.apply.status import ReviewRejected, ReviewWaitTimeout, read_statuses, wait_for_reviews
+from cnamctl.apply.status import (
+    ProfileStatus,
+    ReviewRejected,
+    ReviewWaitTimeout,
+    read_statuses,
+    wait_for_reviews,
+)
 from cnamctl.cli.apply_cmd import format_option
 from cnamctl.cli.options import paths_argument, target_options
-from cnamctl.manifest import load_manifests
+from cnamctl.errors import CnamctlError
+from cnamctl.manifest import ManifestSet, load_workspace
 from cnamctl.twilio.target import open_endpoint
 
 
@@ -40,20 +50,65 @@ def status(
     interval: float,
     fmt: str,
 ) -> None:
-    """Review status, evaluation results and errors of every CNAM profile in PATHS."""
-    manifests = load_manifests(paths)
-    render = render_status_json if fmt == "json" else render_status_text
+    """Review status, evaluation results and errors of every CNAM profile in PATHS.
+
+    With Account documents every account is reported, under its name; one failing
+    account is reported as such and the others still are."""
+    sets = load_workspace(paths)
+    several = sets[0].account is not None
+    deadline = time.monotonic() + timeout
+    sections: list[tuple[str, list[ProfileStatus] | None, str | None]] = []
+    failure: CnamctlError | None = None
     with open_endpoint(api_url, embedded) as endpoint:
-        client = endpoint.client_for(manifests.account)
-        if not wait:
-            click.echo(render(read_statuses(client, manifests)), nl=False)
-            return
-        try:
-            statuses = wait_for_reviews(client, manifests, timeout=timeout, interval=interval)
-        except ReviewWaitTimeout as err:
-            click.echo(render(err.statuses), nl=False)
-            raise
-    click.echo(render(statuses), nl=False)
-    rejected = [s.name for s in statuses if s.rejected]
-    if rejected:
+        for manifests in sets:
+            name = _account_name(manifests)
+            try:
+                client = endpoint.client_for(manifests.account)
+                if wait:
+                    left = max(0.0, deadline - time.monotonic())
+                    found = wait_for_reviews(client, manifests, timeout=left, interval=interval)
+                else:
+                    found = read_statuses(client, manifests)
+            except ReviewWaitTimeout as err:
+                found, failure = err.statuses, err
+            except CnamctlError as err:
+                if not several:
+                    raise
+                sections.append((name, None, str(err).splitlines()[0]))
+                failure = failure or err
+                continue
+            sections.append((name, found, None))
+    click.echo(_render(sections, fmt, several), nl=False)
+    if failure is not None:
+        raise failure
+    rejected = [s.name for _, found, _ in sections for s in found or () if s.rejected]
+    if wait and rejected:
         raise ReviewRejected(f"review rejected: {', '.join(rejected)}")
+
+
+def _account_name(manifests: ManifestSet) -> str:
+    account = manifests.account
+    return f"{account.name} ({account.sid})" if account else "default account"
+
+
+def _render(
+    sections: list[tuple[str, list[ProfileStatus] | None, str | None]], fmt: str, several: bool
+) -> str:
+    if not several:
+        ((_, found, _),) = sections
+        return (render_status_json if fmt == "json" else render_status_text)(found or [])
+    if fmt == "json":
+        accounts = [
+            {
+                "name": name,
+                "status": json.loads(render_status_json(found)) if found is not None else None,
+                "error": error,
+            }
+            for name, found, error in sections
+        ]
+        return json.dumps({"accounts": accounts}, indent=2) + "\n"
+    return "\n".join(
+        f"=== {name} ===\n"
+        + (render_status_text(found) if found is not None else f"error: {error}\n")
+        for name, found, error in sections
+    )

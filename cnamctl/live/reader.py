@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
-from cnamctl.errors import TwilioAccessError
 from cnamctl.live.model import (
     LiveBusinessProfile,
     LiveCallerId,
@@ -26,6 +25,7 @@ from cnamctl.live.model import (
     Snapshot,
 )
 from cnamctl.live.pages import API_2010, TRUSTHUB, Record, list_all
+from cnamctl.twilio.failures import access_error
 
 
 def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
@@ -108,18 +108,8 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
 def _result(future: Future[list[Record]]) -> list[Record]:
     try:
         return future.result()
-    except TwilioRestException as err:
-        raise TwilioAccessError(_describe(err)) from None
-    except TwilioException as err:
-        raise TwilioAccessError(f"Twilio request failed: {err}") from None
-    except OSError as err:  # requests' connection errors derive from OSError
-        raise TwilioAccessError(f"cannot reach Twilio: {type(err).__name__}") from None
-
-
-def _describe(err: TwilioRestException) -> str:
-    if err.status == 401:
-        return f"Twilio refused the credentials (HTTP 401, code {err.code})"
-    return f"Twilio answered HTTP {err.status} (code {err.code}): {err.msg}"
+    except (TwilioException, OSError) as err:  # requests' connection errors are OSErrors
+        raise access_error(err) from None
 
 
 def _endpoint_map(assignments: Iterable[Record]) -> dict[str, str]:

@@ -154,3 +154,18 @@ def test_parent_credentials_act_on_a_subaccount(tmp_path):
         result = CliRunner().invoke(main, ["plan", str(root)], env=env)
         assert result.exit_code == 1
         assert f"credentials of {parent} cannot act on it" in result.stderr
+
+
+def test_status_reports_every_account(workspace):
+    _, root, env = workspace
+    runner = CliRunner()
+    ok_env = {**env, "TOKEN_B": TOKENS[B]}
+    assert runner.invoke(main, ["apply", "--auto-approve", str(root)], env=ok_env).exit_code == 0
+    result = runner.invoke(main, ["status", "--format", "json", str(root)], env=env)
+    assert result.exit_code == 1  # customer-b's token is wrong
+    accounts = {a["name"].split(" ")[0]: a for a in json.loads(result.stdout)["accounts"]}
+    for name in ("customer-a", "customer-c"):
+        (profile,) = accounts[name]["status"]["profiles"]
+        assert profile["name"] == "brand" and profile["status"] == "pending-review"
+    assert accounts["customer-b"]["status"] is None
+    assert "401" in accounts["customer-b"]["error"]
