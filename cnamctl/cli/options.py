@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -25,10 +26,20 @@ def target_options(func: F) -> F:
         "--api-url",
         envvar="CNAMCTL_API_URL",
         metavar="URL",
+        callback=_http_url,
         help="Send all Twilio traffic to this base URL, e.g. a running "
         "`cnamctl emulator serve` [env: CNAMCTL_API_URL].",
     )(func)
     return func
+
+
+def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL such as http://127.0.0.1:4010")
+    return value
 
 
 def paths_argument(func: F) -> F:

@@ -97,3 +97,13 @@ def test_writes_are_never_retried_here(scripted):
     response = http.request("POST", "https://trusthub.twilio.com/v1/EndUsers", data={"a": "b"})
     assert response.status_code == 503
     assert scripted.seen == [("POST", "/v1/EndUsers")]
+
+
+def test_api_url_must_be_an_http_url():
+    from click.testing import CliRunner
+
+    from cnamctl.cli import main
+
+    result = CliRunner().invoke(main, ["plan", "--api-url", "ftp://example", "manifests"])
+    assert result.exit_code == 1
+    assert "is not an http(s) URL" in result.stderr
