@@ -22,14 +22,14 @@ class CnamctlGroup(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.UsageError as err:
-            err.exit_code = USAGE_ERROR_EXIT
+            err.exit_code = USAGE_ERROR_EXIT  # type: ignore[misc]  # per instance on purpose
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as err:
-            err.exit_code = USAGE_ERROR_EXIT
+            err.exit_code = USAGE_ERROR_EXIT  # type: ignore[misc]  # per instance on purpose
             raise
         except ManifestError as err:
             for problem in err.problems:

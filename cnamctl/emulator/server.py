@@ -31,8 +31,9 @@ def build_server(app: Any, host: str = "127.0.0.1", port: int = 0) -> BaseWSGISe
 
 
 def base_url(server: BaseWSGIServer) -> str:
-    host = server.server_address[0]
-    if ":" in str(host):
+    address = server.server_address[0]
+    host = address.decode() if isinstance(address, bytes) else str(address)
+    if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{server.server_port}"
 

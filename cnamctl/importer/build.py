@@ -66,7 +66,9 @@ def build_import(live: Snapshot) -> ImportResult:
     numbers = _Numbers(live, result)
     profiles = _business_profiles(live, result)
     for product in _cnam_products(live, profiles, result):
-        profile = profiles[_business_profile_sid(product, live)]
+        sid = _business_profile_sid(product, live)
+        assert sid is not None  # _cnam_products keeps only products of an imported profile
+        profile = profiles[sid]
         document = _cnam_document(product, profile, live, numbers, result)
         if document is not None:
             profile.cnams.append((_describe(product), document))

@@ -39,7 +39,8 @@ def cross_document_problems(
         *_numbers_shared_between_cnam_profiles(cnams),
         *_numbers_in_two_business_profiles(profiles, cnams),
     ]
-    for resource in [*profiles, *cnams]:
+    with_numbers: list[BusinessProfile | CnamProfile] = [*profiles, *cnams]
+    for resource in with_numbers:
         problems.extend(_numbers_listed_twice(resource))
     if all_files_parsed:
         problems.extend(_dangling_references(cnams, _business_profile_names(docs)))

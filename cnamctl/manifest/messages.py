@@ -116,7 +116,7 @@ def _keys(model: type[BaseModel], loc: list[str]) -> list[str]:
         field = by_alias.get(part)
         annotation = field.annotation if field else None
         is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        current = annotation if is_model else None
+        current = annotation if is_model else None  # type: ignore[assignment]
     if current is None:
         return []
     return [f.alias or n for n, f in current.model_fields.items()]

@@ -30,13 +30,13 @@ def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
         if found is not None:
             profiles[name] = found
     numbers: dict[str, LiveNumber] = {}
-    for manifest, e164, index in declared_numbers(desired):
+    for declaring, e164, index in declared_numbers(desired):
         if e164 in numbers:
             continue
         number = live.number_by_e164(e164)
         if number is None:
             out.problem(
-                manifest.loc(f"phoneNumbers.{index}"),
+                declaring.loc(f"phoneNumbers.{index}"),
                 f"{e164} is not a phone number of account {live.account_sid}",
             )
         else:
@@ -48,11 +48,11 @@ def declared_numbers(
     desired: ManifestSet,
 ) -> list[tuple[BusinessProfile | CnamProfile, str, int]]:
     """(manifest, E.164, index in its phoneNumbers) for every declared CNAM/BP number."""
-    found: list[tuple[BusinessProfile | CnamProfile, str, int]] = []
-    for group in (desired.business_profiles, desired.cnam_profiles):
-        for _, manifest in sorted(group.items()):
-            found.extend((manifest, e164, i) for i, e164 in enumerate(manifest.phone_numbers))
-    return found
+    manifests: list[BusinessProfile | CnamProfile] = [
+        *(m for _, m in sorted(desired.business_profiles.items())),
+        *(m for _, m in sorted(desired.cnam_profiles.items())),
+    ]
+    return [(m, e164, i) for m in manifests for i, e164 in enumerate(m.phone_numbers)]
 
 
 def _business_profile(
