@@ -35,8 +35,7 @@ class AccountPlan:
 
     @property
     def name(self) -> str:
-        account = self.manifests.account
-        return f"{account.name} ({account.sid})" if account else "default account"
+        return self.manifests.label
 
 
 def plan_accounts(sets: Sequence[ManifestSet], endpoint: Endpoint) -> list[AccountPlan]:

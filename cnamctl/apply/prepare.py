@@ -80,8 +80,7 @@ def from_saved(path: str, client: Client, *, force: bool) -> Prepared:
             f"stale plan: {len(stale)} object(s) changed since {path} was computed:\n"
             f"{listed}\nRun `cnamctl plan` again and review the new plan."
         )
-    safety = getattr(plan, "safety", None) or SafetySettings()
-    prepared = Prepared(plan, live, client, None, safety)
+    prepared = Prepared(plan, live, client, None, plan.safety or SafetySettings())
     check(prepared, force=force)
     return prepared
 

@@ -19,7 +19,7 @@ from twilio.rest import Client
 from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.evaluation import Finding, findings, to_problems
 from cnamctl.errors import CnamctlError, Problem
-from cnamctl.live.model import LiveTrustProduct
+from cnamctl.live.model import error_codes
 from cnamctl.manifest.model import ManifestSet
 from cnamctl.plan.review import REJECTED, UNDER_REVIEW, describe_code, field_of_code
 from cnamctl.twilio.failures import access_error
@@ -103,7 +103,7 @@ def _read_statuses(
         if not mine:
             out.append(ProfileStatus(name, None, ABSENT))
         for product in mine:
-            codes = _error_codes(product)
+            codes = error_codes(product.errors or ())
             evaluation = evaluations.get(product.sid)
             found = findings(evaluation.results) if evaluation is not None else []
             problems = [
@@ -159,16 +159,3 @@ def _latest_evaluation(trusthub: Any, sid: str) -> Any:
     if not evaluations:
         return None
     return max(evaluations, key=lambda e: (e.date_created is not None, e.date_created, e.sid))
-
-
-def _error_codes(product: Any) -> list[int]:
-    """Error codes of a rejected product (read as the snapshot reads them)."""
-    live = LiveTrustProduct(
-        sid=product.sid,
-        friendly_name=product.friendly_name or "",
-        status=str(product.status),
-        email=product.email,
-        policy_sid=product.policy_sid,
-        errors=tuple(product.errors or ()),
-    )
-    return live.error_codes()

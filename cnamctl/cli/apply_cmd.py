@@ -33,7 +33,7 @@ from cnamctl.errors import ApplyError, CnamctlError, UsageError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render import render_text
-from cnamctl.plan.render.accounts import AccountSection, render_accounts_text
+from cnamctl.plan.render.accounts import AccountSection, render_accounts_text, section_header
 from cnamctl.twilio.target import Endpoint, open_endpoint
 from cnamctl.workspace import plan_accounts
 
@@ -108,7 +108,7 @@ def apply(
                 account.error = ApplyError("not started: the run was interrupted")
                 continue
             if several and fmt == "text":
-                click.echo(f"=== {account.name} ===")
+                click.echo(section_header(account.name))
             account.result = _execute(account, settings, endpoint.label, chatty, several)
             interrupted = account.result.interrupted
             if fmt == "text":

@@ -61,7 +61,7 @@ def plan(
     with open_endpoint(api_url, embedded) as endpoint:
         results = plan_accounts(sets, endpoint)
     if out and results[0].plan is not None:
-        save_plan(results[0].plan, out, safety=results[0].manifests.safety)
+        save_plan(results[0].plan, out)
     if results[0].manifests.account is None:  # no Account documents: one plain plan
         _single(results[0], fmt)
     else:

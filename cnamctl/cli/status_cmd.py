@@ -18,7 +18,8 @@ from cnamctl.apply.status import (
 from cnamctl.cli.apply_cmd import format_option
 from cnamctl.cli.options import paths_argument, target_options
 from cnamctl.errors import CnamctlError
-from cnamctl.manifest import ManifestSet, load_workspace
+from cnamctl.manifest import load_workspace
+from cnamctl.plan.render.accounts import grouped_json, grouped_text
 from cnamctl.twilio.target import open_endpoint
 
 
@@ -61,7 +62,7 @@ def status(
     failure: CnamctlError | None = None
     with open_endpoint(api_url, embedded) as endpoint:
         for manifests in sets:
-            name = _account_name(manifests)
+            name = manifests.label
             try:
                 client = endpoint.client_for(manifests.account)
                 if wait:
@@ -86,11 +87,6 @@ def status(
         raise ReviewRejected(f"review rejected: {', '.join(rejected)}")
 
 
-def _account_name(manifests: ManifestSet) -> str:
-    account = manifests.account
-    return f"{account.name} ({account.sid})" if account else "default account"
-
-
 def _render(
     sections: list[tuple[str, list[ProfileStatus] | None, str | None]], fmt: str, several: bool
 ) -> str:
@@ -98,17 +94,13 @@ def _render(
         ((_, found, _),) = sections
         return (render_status_json if fmt == "json" else render_status_text)(found or [])
     if fmt == "json":
-        accounts = [
-            {
-                "name": name,
-                "status": json.loads(render_status_json(found)) if found is not None else None,
-                "error": error,
-            }
-            for name, found, error in sections
-        ]
-        return json.dumps({"accounts": accounts}, indent=2) + "\n"
-    return "\n".join(
-        f"=== {name} ===\n"
-        + (render_status_text(found) if found is not None else f"error: {error}\n")
-        for name, found, error in sections
+        return grouped_json(
+            "status",
+            [
+                (n, json.loads(render_status_json(f)) if f is not None else None, e)
+                for n, f, e in sections
+            ],
+        )
+    return grouped_text(
+        [(n, render_status_text(f) if f is not None else None, e) for n, f, e in sections]
     )

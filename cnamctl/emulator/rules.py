@@ -16,74 +16,18 @@ import re
 
 import phonenumbers
 
-MAX_DISPLAY_NAME = 15
-_ALLOWED = re.compile(r"^[A-Za-z][A-Za-z0-9., ]*$")
+# The seeds' rules have one implementation, shared with manifest validation, so the
+# emulator and `cnamctl validate` agree on which names are generic or prohibited;
+# the emulator words its own answers as Twilio does.
+from cnamctl.manifest.rules.display_name import (
+    MAX_LENGTH,
+    PATTERN,
+    generic_kind,
+    prohibited_term,
+)
 
-US_STATES = {
-    "AL": "ALABAMA", "AK": "ALASKA", "AZ": "ARIZONA", "AR": "ARKANSAS", "CA": "CALIFORNIA",
-    "CO": "COLORADO", "CT": "CONNECTICUT", "DE": "DELAWARE", "FL": "FLORIDA", "GA": "GEORGIA",
-    "HI": "HAWAII", "ID": "IDAHO", "IL": "ILLINOIS", "IN": "INDIANA", "IA": "IOWA",
-    "KS": "KANSAS", "KY": "KENTUCKY", "LA": "LOUISIANA", "ME": "MAINE", "MD": "MARYLAND",
-    "MA": "MASSACHUSETTS", "MI": "MICHIGAN", "MN": "MINNESOTA", "MS": "MISSISSIPPI",
-    "MO": "MISSOURI", "MT": "MONTANA", "NE": "NEBRASKA", "NV": "NEVADA", "NH": "NEW HAMPSHIRE",
-    "NJ": "NEW JERSEY", "NM": "NEW MEXICO", "NY": "NEW YORK", "NC": "NORTH CAROLINA",
-    "ND": "NORTH DAKOTA", "OH": "OHIO", "OK": "OKLAHOMA", "OR": "OREGON", "PA": "PENNSYLVANIA",
-    "RI": "RHODE ISLAND", "SC": "SOUTH CAROLINA", "SD": "SOUTH DAKOTA", "TN": "TENNESSEE",
-    "TX": "TEXAS", "UT": "UTAH", "VT": "VERMONT", "VA": "VIRGINIA", "WA": "WASHINGTON",
-    "WV": "WEST VIRGINIA", "WI": "WISCONSIN", "WY": "WYOMING", "DC": "DISTRICT OF COLUMBIA",
-    "PR": "PUERTO RICO", "GU": "GUAM", "VI": "VIRGIN ISLANDS", "AS": "AMERICAN SAMOA",
-}  # fmt: skip
-
-US_CITIES = frozenset(
-    {
-        "NEW YORK", "NEW YORK CITY", "NYC", "LOS ANGELES", "LA", "CHICAGO", "HOUSTON",
-        "PHOENIX", "PHILADELPHIA", "SAN ANTONIO", "SAN DIEGO", "DALLAS", "SAN JOSE",
-        "AUSTIN", "JACKSONVILLE", "FORT WORTH", "COLUMBUS", "CHARLOTTE", "SAN FRANCISCO",
-        "INDIANAPOLIS", "SEATTLE", "DENVER", "WASHINGTON", "BOSTON", "EL PASO", "NASHVILLE",
-        "DETROIT", "OKLAHOMA CITY", "PORTLAND", "LAS VEGAS", "MEMPHIS", "LOUISVILLE",
-        "BALTIMORE", "MILWAUKEE", "ALBUQUERQUE", "TUCSON", "FRESNO", "SACRAMENTO", "MESA",
-        "KANSAS CITY", "ATLANTA", "OMAHA", "COLORADO SPRINGS", "RALEIGH", "MIAMI",
-        "LONG BEACH", "VIRGINIA BEACH", "OAKLAND", "MINNEAPOLIS", "TULSA", "TAMPA",
-        "ARLINGTON", "NEW ORLEANS", "WICHITA", "CLEVELAND", "BAKERSFIELD", "AURORA",
-        "ANAHEIM", "HONOLULU", "SANTA ANA", "RIVERSIDE", "CORPUS CHRISTI", "LEXINGTON",
-        "STOCKTON", "ST. LOUIS", "SAINT LOUIS", "ST LOUIS", "PITTSBURGH", "SAINT PAUL",
-        "ST PAUL", "CINCINNATI", "ANCHORAGE", "HENDERSON", "GREENSBORO", "PLANO", "NEWARK",
-        "LINCOLN", "TOLEDO", "ORLANDO", "CHULA VISTA", "IRVINE", "FORT WAYNE", "JERSEY CITY",
-        "DURHAM", "ST. PETERSBURG", "LAREDO", "BUFFALO", "MADISON", "LUBBOCK", "CHANDLER",
-        "SCOTTSDALE", "RENO", "GLENDALE", "NORFOLK", "BOISE", "RICHMOND", "SPOKANE",
-        "BIRMINGHAM", "DES MOINES", "SALT LAKE CITY", "PROVIDENCE", "HARTFORD", "ALBANY",
-        "BROOKLYN", "QUEENS", "BRONX", "MANHATTAN", "STATEN ISLAND", "PALO ALTO",
-        "MOUNTAIN VIEW", "SANTA CLARA", "SUNNYVALE", "BERKELEY",
-    }
-)  # fmt: skip
-
-# Terms whose use Twilio rejects with 11008 (government impersonation and emergency
-# services). Matched as whole words, case-insensitively.
-PROHIBITED_TERMS = frozenset(
-    {
-        "FBI", "CIA", "IRS", "DEA", "ATF", "NSA", "DHS", "SSA", "POLICE", "SHERIFF",
-        "US MARSHALS", "GOVERNMENT", "GOVT", "MEDICARE", "MEDICAID", "SOCIAL SECURITY",
-        "SOCIAL SEC", "BORDER PATROL", "911",
-    }
-)  # fmt: skip
-
-_GENERIC = frozenset(US_STATES) | frozenset(US_STATES.values()) | US_CITIES
-
-
-def _words(name: str) -> str:
-    """Upper case, punctuation as spaces, single spaces: 'San Francisco, CA' -> 'SAN FRANCISCO CA'."""
-    return " ".join(re.sub(r"[.,]", " ", name).upper().split())
-
-
-def _is_generic(name: str) -> bool:
-    words = _words(name)
-    if words in _GENERIC or name.strip().upper() in _GENERIC:
-        return True
-    # "City ST" / "City State" - the default a number shows when it has no CNAM.
-    for state in _GENERIC - US_CITIES:
-        if words.endswith(" " + state) and words[: -len(state) - 1] in US_CITIES:
-            return True
-    return False
+MAX_DISPLAY_NAME = MAX_LENGTH
+_ALLOWED = re.compile(PATTERN)
 
 
 def display_name_problem(name: object) -> str | None:
@@ -96,17 +40,14 @@ def display_name_problem(name: object) -> str | None:
         return "it must begin with a letter"
     if not _ALLOWED.match(name):
         return "only letters, numbers, periods, commas and spaces are allowed"
-    if _is_generic(name):
+    if generic_kind(name):
         return "it must be a unique name, not a generic value such as a city or state"
     return None
 
 
 def is_prohibited(name: str | None) -> bool:
     """Whether a display name contains a prohibited term (rejected in review, 11008)."""
-    if not name:
-        return False
-    padded = f" {_words(name)} "
-    return any(f" {term} " in padded for term in PROHIBITED_TERMS)
+    return bool(name) and prohibited_term(name or "") is not None
 
 
 def classify_number(e164: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,16 @@ def fingerprint(record: Any) -> str:
 
 
 _FLAT = (str, bool, int, float, type(None))
+
+
+def error_codes(errors: Iterable[Any]) -> list[int]:
+    """The Twilio error codes in a trust product's ``errors`` (``[{"code": 11008}, ...]``)."""
+    codes = []
+    for err in errors:
+        code = err.get("code") if isinstance(err, dict) else err
+        if isinstance(code, int):
+            codes.append(code)
+    return codes
 
 
 @dataclass(frozen=True)
@@ -86,12 +97,7 @@ class LiveTrustProduct:
     date_updated: str | None = None
 
     def error_codes(self) -> list[int]:
-        codes = []
-        for err in self.errors:
-            code = err.get("code") if isinstance(err, dict) else err
-            if isinstance(code, int):
-                codes.append(code)
-        return codes
+        return error_codes(self.errors)
 
 
 @dataclass(frozen=True)
@@ -149,16 +155,20 @@ class Snapshot:
                 return profile
         return None
 
-    def fingerprints(self) -> dict[str, str]:
-        """SID -> fingerprint of every object in the snapshot."""
-        out: dict[str, str] = {}
-        for group in (
+    def _groups(self) -> tuple[dict[str, Any], ...]:
+        return (
             self.numbers,
             self.business_profiles,
             self.trust_products,
             self.end_users,
             self.caller_ids,
-        ):
-            for sid, record in group.items():
-                out[sid] = fingerprint(record)
+        )
+
+    def find(self, sid: str) -> Any | None:
+        """The record of any kind with this SID, or None."""
+        return next((group[sid] for group in self._groups() if sid in group), None)
+
+    def fingerprints(self) -> dict[str, str]:
+        """SID -> fingerprint of every object in the snapshot."""
+        out = {sid: fingerprint(r) for group in self._groups() for sid, r in group.items()}
         return dict(sorted(out.items()))

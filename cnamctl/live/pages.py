@@ -19,6 +19,8 @@ from typing import Any
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from cnamctl.twilio.failures import error_body
+
 API_2010 = "https://api.twilio.com"
 TRUSTHUB = "https://trusthub.twilio.com"
 PAGE_SIZE = 1000
@@ -49,15 +51,12 @@ def list_all(client: Client, url: str, *, key: str | None = None, **filters: str
 
 
 def _error(response: Any, url: str) -> TwilioRestException:
-    try:
-        body = json.loads(response.text)
-    except (TypeError, ValueError):
-        body = {}
-    body = body if isinstance(body, dict) else {}
+    body = error_body(response.text)
+    code = body.get("code")
     return TwilioRestException(
         response.status_code,
         url,
         str(body.get("message", "")),
-        body.get("code"),
+        code if isinstance(code, int) else None,
         method="GET",
     )

@@ -328,3 +328,8 @@ class ManifestSet(_Model):
     @property
     def safety(self) -> SafetySettings:
         return self.settings.safety if self.settings else SafetySettings()
+
+    @property
+    def label(self) -> str:
+        """The account these documents are for, as output names it."""
+        return f"{self.account.name} ({self.account.sid})" if self.account else "default account"

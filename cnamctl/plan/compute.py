@@ -71,6 +71,7 @@ def compute_plan(desired: ManifestSet, live: Snapshot) -> Plan:
         notices=out.notices,
         fingerprints=_fingerprints(desired, live, out.changes.values()),
         unchanged=out.unchanged,
+        safety=desired.safety,
     )
 
 

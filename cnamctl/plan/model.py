@@ -41,6 +41,7 @@ from enum import StrEnum
 from typing import Any
 
 from cnamctl.errors import Location
+from cnamctl.manifest.model import SafetySettings
 
 FORMAT_VERSION = 1
 
@@ -135,6 +136,8 @@ class Plan:
     # SID -> fingerprint of each live object the plan was computed from
     fingerprints: dict[str, str] = field(default_factory=dict)
     unchanged: int = 0  # managed objects already as declared
+    # the thresholds the manifests set (None: a saved plan made without them)
+    safety: SafetySettings | None = None
     format_version: int = FORMAT_VERSION
 
     def __post_init__(self) -> None:

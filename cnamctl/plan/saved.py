@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from cnamctl.errors import UsageError
-from cnamctl.live.model import Snapshot
+from cnamctl.live.model import Snapshot, fingerprint
 from cnamctl.manifest.model import SafetySettings
 from cnamctl.plan.model import FORMAT_VERSION, Plan
 
@@ -35,22 +35,19 @@ def save_plan(
 ) -> None:
     """Write ``plan`` atomically (temp file + rename), readable by the owner only.
 
-    ``safety`` defaults to the ``safety`` attribute a loaded or planned Plan may
-    carry; without either, ``null`` is saved and apply uses the defaults.
+    ``safety`` overrides the plan's own thresholds; without either, ``null`` is
+    saved and apply uses the defaults.
     """
-    safety = safety or getattr(plan, "safety", None)
     document = _PLAN.dump_python(plan, mode="json")
     document["format_version"] = FORMAT_VERSION
+    safety = safety or plan.safety
     document["safety"] = safety.model_dump(mode="json") if safety else None
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     _write_atomically(Path(path), text)
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
-    """Read a saved plan; every way it can be unusable is a UsageError naming the file.
-
-    The Plan gets a ``safety`` attribute: the saved SafetySettings, or None.
-    """
+    """Read a saved plan; every way it can be unusable is a UsageError naming the file."""
     document = _read_json(Path(path))
     if not isinstance(document, dict):
         raise UsageError(f"{path} is not a saved cnamctl plan: expected a JSON object")
@@ -66,13 +63,9 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
             f"format_version {FORMAT_VERSION}: run `cnamctl plan` again with this version"
         )
     try:
-        plan = _PLAN.validate_python(document)
-        raw_safety = document.get("safety")
-        safety = None if raw_safety is None else SafetySettings.model_validate(raw_safety)
+        return _PLAN.validate_python(document)
     except ValidationError as err:
         raise UsageError(f"{path} is not a valid saved cnamctl plan:\n{_describe(err)}") from None
-    plan.safety = safety  # type: ignore[attr-defined]  # read by apply/prepare.py
-    return plan
 
 
 def stale_objects(plan: Plan, live: Snapshot) -> list[str]:
@@ -81,13 +74,12 @@ def stale_objects(plan: Plan, live: Snapshot) -> list[str]:
     Objects that appeared since are not stale: the plan does not act on them, and
     apply's read-backs tell them apart from what it creates.
     """
-    now = live.fingerprints()
     stale = []
     for sid, planned in sorted(plan.fingerprints.items()):
-        current = now.get(sid)
-        if current is None:
+        record = live.find(sid)  # only what the plan used is hashed again
+        if record is None:
             stale.append(f"{sid}: {_kind_by_prefix(sid)} was deleted")
-        elif current != planned:
+        elif fingerprint(record) != planned:
             stale.append(f"{sid}: {_describe_live(live, sid)} changed")
     return stale
 

@@ -18,7 +18,7 @@ def access_error(err: Exception) -> TwilioAccessError:
         response = err.args[1] if len(err.args) > 1 else None
         status = getattr(response, "status_code", None)
         if isinstance(status, int):
-            body = _json(getattr(response, "text", ""))
+            body = error_body(getattr(response, "text", ""))
             return TwilioAccessError(
                 _http_problem(status, body.get("code"), str(body.get("message", "")))
             )
@@ -32,7 +32,8 @@ def _http_problem(status: int, code: object, message: str) -> str:
     return f"Twilio answered HTTP {status} (code {code}): {message}"
 
 
-def _json(text: str) -> dict[str, object]:
+def error_body(text: str) -> dict[str, object]:
+    """Twilio's error document (``code``, ``message``, ...) in a response body, or {}."""
     try:
         body = json.loads(text)
     except (TypeError, ValueError):

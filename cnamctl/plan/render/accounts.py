@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cnamctl.plan.model import FORMAT_VERSION, Plan
 from cnamctl.plan.render.jsondoc import render_json
@@ -24,27 +25,42 @@ class AccountSection:
     error: str | None = None
 
 
+Section = tuple[str, Any, str | None]  # (account name, what it rendered or read, error)
+
+
+def section_header(name: str) -> str:
+    return f"=== {name} ==="
+
+
+def grouped_text(sections: Sequence[tuple[str, str | None, str | None]]) -> str:
+    """Each account's text under its header, or its error."""
+    return "\n".join(
+        f"{section_header(name)}\n" + (body if body is not None else f"error: {error}\n")
+        for name, body, error in sections
+    )
+
+
+def grouped_json(key: str, sections: Sequence[Section], **top: Any) -> str:
+    """``{"accounts": [{"name", key, "error"}]}``: each account's document, or its error."""
+    accounts = [{"name": name, key: doc, "error": error} for name, doc, error in sections]
+    return (
+        json.dumps({**top, "accounts": accounts}, indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
+
+
 def render_accounts_text(sections: Sequence[AccountSection], *, color: bool) -> str:
-    parts = []
-    for s in sections:
-        body = render_text(s.plan, color=color) if s.plan else f"error: {s.error}\n"
-        parts.append(f"=== {s.name} ===\n{body}")
-    return "\n".join(parts)
+    return grouped_text(
+        [(s.name, render_text(s.plan, color=color) if s.plan else None, s.error) for s in sections]
+    )
 
 
 def render_accounts_json(sections: Sequence[AccountSection]) -> str:
-    document = {
-        "format_version": FORMAT_VERSION,
-        "accounts": [
-            {
-                "name": s.name,
-                "plan": json.loads(render_json(s.plan)) if s.plan else None,
-                "error": s.error,
-            }
-            for s in sections
-        ],
-    }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return grouped_json(
+        "plan",
+        [(s.name, json.loads(render_json(s.plan)) if s.plan else None, s.error) for s in sections],
+        format_version=FORMAT_VERSION,
+    )
 
 
 def render_accounts_markdown(sections: Sequence[AccountSection]) -> str:
