@@ -71,3 +71,15 @@ def quoted(value: object, limit: int = 60) -> str:
     """A value cited in a message: shortened, made inert, in single quotes."""
     text = value if isinstance(value, str) else repr(value)
     return "'" + inert(shorten(text, limit), keep_lines=False) + "'"
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``***@``, for printing."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return url
+    host = authority.rpartition("@")[2]
+    return f"{scheme}://***@{host}{slash}{path}"

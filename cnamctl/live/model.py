@@ -73,6 +73,7 @@ class LiveEndUser:
     friendly_name: str
     type: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    date_created: str | None = None  # ISO 8601, as Twilio gives it; orders duplicates
 
     @property
     def cnam_display_name(self) -> str | None:
@@ -95,6 +96,7 @@ class LiveTrustProduct:
     # channel endpoint (PN sid) -> assignment sid (RA...)
     number_assignments: dict[str, str] = field(default_factory=dict)
     date_updated: str | None = None
+    date_created: str | None = None  # ISO 8601, as Twilio gives it; orders duplicates
 
     def error_codes(self) -> list[int]:
         return error_codes(self.errors)

@@ -86,6 +86,7 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
                 },
                 number_assignments=_endpoint_map(_result(tp_numbers[p["sid"]])),
                 date_updated=p.get("date_updated"),
+                date_created=p.get("date_created"),
             )
         for u in _result(users_f):
             snapshot.end_users[u["sid"]] = LiveEndUser(
@@ -93,6 +94,7 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
                 friendly_name=u.get("friendly_name") or "",
                 type=u.get("type") or "",
                 attributes=dict(u.get("attributes") or {}),
+                date_created=u.get("date_created"),
             )
         for c in _result(callers_f):
             snapshot.caller_ids[c["sid"]] = LiveCallerId(

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnamctl.text import inert, quoted, shorten
+from cnamctl.text import inert, quoted, redact_url, shorten
 
 
 def test_escape_sequences_are_shown_not_run() -> None:
@@ -51,3 +51,10 @@ def test_inert_output_has_no_control_or_format_characters(text: str) -> None:
 @given(st.text(), st.integers(min_value=2, max_value=200))
 def test_shorten_is_bounded(text: str, limit: int) -> None:
     assert len(shorten(text, limit)) <= limit + 30
+
+
+def test_redact_url_hides_userinfo_only() -> None:
+    assert redact_url("http://user:pw@host:8080/x?y=1") == "http://***@host:8080/x?y=1"
+    assert redact_url("https://api.twilio.com") == "https://api.twilio.com"
+    assert redact_url("http://a@b@host/") == "http://***@host/"
+    assert "pw" not in redact_url("http://u:pw@[::1]:9/")
