@@ -11,8 +11,17 @@ Edges come from three places:
     product (Twilio only accepts numbers of the profile),
   - a number is assigned to a CNAM product after the product's entity assignments
     (Twilio checks the number against the product's business profile),
-  - everything done to a trust product in an earlier phase (entity assignments,
-    number (un)assignments, email update) happens before it is submitted or deleted.
+  - everything done to a trust product in an earlier phase (its end user's
+    attributes, entity assignments, number (un)assignments, email update) happens
+    before it is submitted or deleted.
+
+Which product a change concerns is its ``trust_product`` param (a SID, or the
+``@address`` of the change creating it). The planner names the product on every
+change that alters what the product's review sees, also where the API call
+itself does not need it (an end-user update names the product whose end user it
+is); a plan where one of ``NAMES_PRODUCT`` lacks it is refused before any write,
+because without it nothing would order that change before the submission. A
+new end user reaches its product through the ``assign-entity`` that refers to it.
 
 A change whose dependency failed is skipped, and so are its dependents in turn.
 Among ready changes, the lowest ``(phase, address)`` goes first.
@@ -34,6 +43,20 @@ _PRODUCT_ORDER: dict[Action, frozenset[Action]] = {
     Action.SUBMIT_FOR_REVIEW: _EARLIER,
     Action.DELETE_TRUST_PRODUCT: _EARLIER,
 }
+
+
+# actions that concern one trust product, which they must name in ``trust_product``
+NAMES_PRODUCT = frozenset(
+    {
+        Action.UNASSIGN_CNAM_NUMBER,
+        Action.UPDATE_END_USER,
+        Action.UPDATE_TRUST_PRODUCT,
+        Action.ASSIGN_ENTITY,
+        Action.ASSIGN_CNAM_NUMBER,
+        Action.SUBMIT_FOR_REVIEW,
+        Action.DELETE_TRUST_PRODUCT,
+    }
+)
 
 
 class PlanGraphError(ApplyError):
@@ -96,6 +119,8 @@ class DependencyGraph:
         self.dependents: dict[str, set[str]] = {a: set() for a in self.changes}
         problems: list[str] = []
         for change in self.changes.values():
+            if change.action in NAMES_PRODUCT and not _product_key(change):
+                problems.append(f"{change.address} ({change.action}) names no trust_product")
             for dep in (*change.depends_on, *references(change)):
                 if dep not in self.changes:
                     problems.append(f"{change.address} depends on unknown change {dep!r}")

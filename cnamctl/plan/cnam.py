@@ -251,6 +251,7 @@ def _edit(
                 params={
                     "end_user": user.sid,
                     "attributes": {**user.attributes, "cnam_display_name": wanted},
+                    "trust_product": product.sid,
                 },
                 before={"cnam_display_name": shown},
                 after={"cnam_display_name": wanted},

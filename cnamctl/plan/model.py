@@ -13,7 +13,8 @@ Params per action (the contract between planner and applier):
 UNASSIGN_CNAM_NUMBER            trust_product BU, assignment RA, number PN, phone_number
 CREATE_END_USER                 friendly_name, type "cnam_information",
                                 attributes {"cnam_display_name": ...}
-UPDATE_END_USER                 end_user IT, attributes {...}
+UPDATE_END_USER                 end_user IT, attributes {...}, trust_product BU
+                                (the product whose review sees the end user)
 CREATE_TRUST_PRODUCT            friendly_name, email, policy_sid
 UPDATE_TRUST_PRODUCT            trust_product BU, email
 ASSIGN_ENTITY                   trust_product BU|@ref, object BU|IT|@ref
@@ -26,6 +27,12 @@ UPDATE_CALLER_ID                caller_id PN, friendly_name
 DELETE_CALLER_ID                caller_id PN, phone_number
 DELETE_TRUST_PRODUCT            trust_product BU
 =============================== ===============================================
+
+Every change that alters what a product's review sees (its end user's attributes,
+its entity and number assignments, its email) names that product in
+``trust_product``, even where the API call does not need it: that is how the
+apply graph orders it before the product's submission and deletion. A new end
+user reaches its product through the ``assign-entity`` change that refers to it.
 
 Ownership and read-back: a CNAM trust product and its cnam_information end user
 both carry the CnamProfile's ``name`` as friendly name. A create whose outcome

@@ -21,6 +21,7 @@ from cnamctl.apply.result import Outcome
 from cnamctl.plan.model import Action, Change, Plan, ref
 from cnamctl.twilio.retry import RetryPolicy
 
+TP = "BU" + "a" * 32
 FAST = WritePolicy(
     throttle=RetryPolicy(max_attempts=6, base_delay=0.001, max_delay=0.01, total_timeout=5),
     faults=RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, total_timeout=5),
@@ -79,7 +80,7 @@ def executor(
 
 
 def one(action: Action = Action.ASSIGN_CNAM_NUMBER, **params: Any) -> Plan:
-    return Plan("AC1", [Change("c", action, params=params)])
+    return Plan("AC1", [Change("c", action, params={"trust_product": TP, **params})])
 
 
 def run_one(script: Script, action: Action = Action.ASSIGN_CNAM_NUMBER, events=None):
@@ -261,7 +262,11 @@ def test_concurrency_is_bounded_and_used():
         return Done()
 
     plan = Plan(
-        "AC1", [Change(f"n{i}", Action.ASSIGN_CNAM_NUMBER, params={"number": i}) for i in range(40)]
+        "AC1",
+        [
+            Change(f"n{i}", Action.ASSIGN_CNAM_NUMBER, params={"number": i, "trust_product": TP})
+            for i in range(40)
+        ],
     )
     ex = Executor(
         Client("AC" + "0" * 32, "x"),
@@ -276,7 +281,13 @@ def test_concurrency_is_bounded_and_used():
 
 
 def test_results_are_in_plan_order_with_one_event_each():
-    plan = Plan("AC1", [Change(f"n{i:02}", Action.ASSIGN_CNAM_NUMBER) for i in range(20)])
+    plan = Plan(
+        "AC1",
+        [
+            Change(f"n{i:02}", Action.ASSIGN_CNAM_NUMBER, params={"trust_product": TP})
+            for i in range(20)
+        ],
+    )
     events: list[ApplyEvent] = []
     result = executor(plan, {Action.ASSIGN_CNAM_NUMBER: Script([])}, events).run()
     assert [r.address for r in result.changes] == [c.address for c in plan.changes]
@@ -286,7 +297,13 @@ def test_results_are_in_plan_order_with_one_event_each():
 
 
 def test_stop_leaves_unstarted_changes_not_run():
-    plan = Plan("AC1", [Change(f"n{i:02}", Action.ASSIGN_CNAM_NUMBER) for i in range(10)])
+    plan = Plan(
+        "AC1",
+        [
+            Change(f"n{i:02}", Action.ASSIGN_CNAM_NUMBER, params={"trust_product": TP})
+            for i in range(10)
+        ],
+    )
     ex = executor(plan, {Action.ASSIGN_CNAM_NUMBER: Script([])}, concurrency=1)
     ex.stop()
     result = ex.run()

@@ -154,7 +154,12 @@ def test_a_failure_skips_its_dependents_transitively_and_nothing_else():
 def test_explicit_depends_on_is_honoured():
     changes = [
         Change("z-first", Action.DELETE_CALLER_ID),
-        Change("a-second", Action.UNASSIGN_CNAM_NUMBER, depends_on=("z-first",)),
+        Change(
+            "a-second",
+            Action.UNASSIGN_CNAM_NUMBER,
+            params={"trust_product": TP},
+            depends_on=("z-first",),
+        ),
     ]
     order, _ = run_order(changes)
     assert order == ["z-first", "a-second"]
@@ -162,9 +167,9 @@ def test_explicit_depends_on_is_honoured():
 
 def test_ready_changes_come_out_lowest_phase_first():
     changes = [
-        Change("x", Action.DELETE_TRUST_PRODUCT),
+        Change("x", Action.DELETE_TRUST_PRODUCT, params={"trust_product": TP}),
         Change("y", Action.CREATE_END_USER),
-        Change("w", Action.UNASSIGN_CNAM_NUMBER),
+        Change("w", Action.UNASSIGN_CNAM_NUMBER, params={"trust_product": TP2}),
     ]
     order, _ = run_order(changes)
     assert order == ["w", "y", "x"]
@@ -210,3 +215,27 @@ def test_cnam_number_waits_for_the_entity_assignments_of_its_product_only():
         "cnam/acme/entity/business-profile",
         "bp/acme/+1",
     }
+
+
+def test_end_user_update_comes_before_its_products_submission():
+    """The rejected-product rename: the update names its product, so the graph orders
+    it before the submission (issue 9's one-run-in-four 60711)."""
+    changes = [
+        Change("p.submit", Action.SUBMIT_FOR_REVIEW, params={"trust_product": TP}),
+        Change(
+            "p.end-user",
+            Action.UPDATE_END_USER,
+            params={"end_user": "IT1", "attributes": {}, "trust_product": TP},
+        ),
+    ]
+    graph = DependencyGraph(changes)
+    assert graph.needs["p.submit"] == {"p.end-user"}
+
+
+def test_a_change_that_concerns_a_product_but_names_none_is_refused():
+    changes = [
+        Change("p.submit", Action.SUBMIT_FOR_REVIEW, params={"trust_product": TP}),
+        Change("p.end-user", Action.UPDATE_END_USER, params={"end_user": "IT1"}),
+    ]
+    with pytest.raises(PlanGraphError, match=r"p\.end-user \(update-end-user\) names no"):
+        DependencyGraph(changes)

@@ -31,6 +31,7 @@ def test_draft_with_another_name_is_updated_in_place_and_submitted(tmp_path, wor
     assert update.params == {
         "end_user": user.sid,
         "attributes": {"cnam_display_name": "ACME SALES"},
+        "trust_product": product.sid,
     }
     assert (update.before, update.after) == (
         {"cnam_display_name": "ACME OLD"},
