@@ -26,9 +26,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from twilio.rest import Client
@@ -40,6 +41,7 @@ from cnamctl.apply.graph import DependencyGraph
 from cnamctl.apply.operations import OPERATIONS, Context, Done, Noncompliant, Operation
 from cnamctl.apply.ratelimit import RateLimiter
 from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
+from cnamctl.apply.runner import Runner, ThreadRunner
 from cnamctl.apply.transport import throttled_client
 from cnamctl.errors import Problem
 from cnamctl.live.model import Snapshot
@@ -107,6 +109,7 @@ class Executor:
         settings: ApplySettings | None = None,
         on_event: EventSink = ignore,
         operations: Mapping[Action, Operation] = OPERATIONS,
+        runner: Callable[[int], Runner] = ThreadRunner,
     ):
         self.plan = plan
         self.live = live
@@ -114,6 +117,7 @@ class Executor:
         self.settings = settings or ApplySettings()
         self.on_event = on_event
         self.operations = operations
+        self.runner = runner
         self.limiter = RateLimiter(self.settings.max_rps)
         paced, self._http = throttled_client(client, self.limiter)
         self.context = Context(
@@ -143,44 +147,56 @@ class Executor:
             results[result.address] = result
             self.on_event(ChangeFinished(result))
 
-        pool = ThreadPoolExecutor(
-            max_workers=max(1, self.settings.concurrency), thread_name_prefix="cnamctl-apply"
-        )
+        runner = self.runner(max(1, self.settings.concurrency))
         in_flight: dict[Future[tuple[ChangeResult, str | None]], Change] = {}
+
+        def finish(future: Future[tuple[ChangeResult, str | None]], *, release: bool) -> None:
+            """Settle a finished change; ``release`` its dependents (or skip them)."""
+            change = in_flight.pop(future)
+            result, sid = future.result()
+            settle(result)
+            if not release:
+                return
+            if result.ok:
+                if sid:
+                    sids[change.address] = sid
+                schedule.succeeded(change.address)
+            else:
+                for skipped, cause in schedule.failed(change.address):
+                    settle(
+                        ChangeResult.unattempted(skipped, Outcome.SKIPPED, f"{cause} did not apply")
+                    )
+
+        abandoned = False
         try:
             while True:
                 while len(in_flight) < self.settings.concurrency and not self._stop.is_set():
                     change = schedule.pop_ready()
                     if change is None:
                         break
-                    future = pool.submit(self._run_change, change, sids)
+                    future = runner.submit(partial(self._run_change, change, sids))
                     in_flight[future] = change
                 if not in_flight:
                     break
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    change = in_flight.pop(future)
-                    result, sid = future.result()
-                    settle(result)
-                    if result.ok:
-                        if sid:
-                            sids[change.address] = sid
-                        schedule.succeeded(change.address)
-                    else:
-                        for skipped, cause in schedule.failed(change.address):
-                            settle(
-                                ChangeResult.unattempted(
-                                    skipped, Outcome.SKIPPED, f"{cause} did not apply"
-                                )
-                            )
+                for future in runner.next_done(in_flight):
+                    finish(future, release=True)
         except KeyboardInterrupt:
             interrupted = True
-            self._stop.set()
-            for future in in_flight:
-                result, _ = future.result()  # in-flight changes finish (or stop retrying)
-                settle(result)
+            self._stop.set()  # nothing new starts; retry loops end at their next wait
+            try:
+                while in_flight:  # changes in flight finish: their outcome is then known
+                    for future in runner.next_done(in_flight):
+                        finish(future, release=False)
+            except KeyboardInterrupt:  # asked twice: stop waiting, say what is unknown
+                abandoned = True
+                for change in in_flight.values():
+                    settle(
+                        ChangeResult.unattempted(
+                            change, Outcome.FAILED, f"outcome unknown (interrupted twice); {_RERUN}"
+                        )
+                    )
         finally:
-            pool.shutdown(wait=True)
+            runner.close(wait=not abandoned)
         for change in schedule.unsettled():
             if change.address not in results:
                 settle(ChangeResult.unattempted(change, Outcome.NOT_RUN, "run interrupted"))
