@@ -7,7 +7,9 @@ and its replacement in review. This module decides, per profile:
 
 * which product the numbers belong on now (``NumberHome``);
 * what to create, update, assign and submit;
-* which superseded products to empty and delete (once a replacement is approved);
+* which other products of its name to empty and delete: those a replacement left
+  behind once it is approved, and duplicates (two applies at once can each create
+  one); a product under review is deleted only once its review ends;
 * what to report (review state, rejections mapped to manifest lines).
 
 Twilio forbids editing a product that is pending-review, in-review or approved
@@ -53,6 +55,18 @@ def shown_name(product: LiveTrustProduct, live: Snapshot) -> str | None:
     return user.cnam_display_name if user else None
 
 
+def _rank(product: LiveTrustProduct) -> tuple[bool, int, str, str]:
+    """Which of several products of one name a profile keeps: approved first, then
+    the one holding most numbers, then the oldest, then the lowest SID. Apply's
+    duplicate check after a create uses the same rule (oldest, then lowest SID)."""
+    return (
+        product.status != APPROVED,
+        -len(product.number_assignments),
+        product.date_created or "",
+        product.sid,
+    )
+
+
 def plan_profile(
     profile: CnamProfile,
     products: list[LiveTrustProduct],
@@ -62,9 +76,7 @@ def plan_profile(
 ) -> NumberHome:
     base = addr.cnam(profile.name)
     wanted = profile.display_name
-    ranked = sorted(
-        products, key=lambda p: (p.status != APPROVED, -len(p.number_assignments), p.sid)
-    )
+    ranked = sorted(products, key=_rank)
     approved = [p for p in ranked if p.status == APPROVED]
     current = [p for p in approved if shown_name(p, live) == wanted]
 
@@ -74,30 +86,43 @@ def plan_profile(
 
     if current:
         holder = current[0]
-        superseded = [p for p in ranked if p is not holder]
         _check_business_profile(profile, holder, business_profile, live, out)
         _update_email(profile, holder, base, out)
-        for old in superseded:
-            if old.status in UNDER_REVIEW:
-                _warn_other(
-                    profile,
-                    old,
-                    f"superseded product {old.sid} is {old.status}; it is deleted once its "
-                    "review ends",
-                    out,
-                )
-        done = [p for p in superseded if p.status not in UNDER_REVIEW]
-        return NumberHome(profile, holder.sid, holder, superseded=done)
+        superseded = _supersede(profile, ranked, {holder.sid}, out)
+        return NumberHome(profile, holder.sid, holder, superseded=superseded)
 
     if approved:
         return _replace(profile, approved[0], ranked, business_profile, live, out)
 
     target = _pick(ranked, wanted, live)
-    _report_extra(profile, [p for p in ranked if p is not target], out)
+    superseded = _supersede(profile, ranked, {target.sid}, out)
     home = _edit(profile, target, base, business_profile, live, out)
     return NumberHome(
-        profile, target.sid, target, waiting_for=home if home in UNDER_REVIEW else None
+        profile,
+        target.sid,
+        target,
+        waiting_for=home if home in UNDER_REVIEW else None,
+        superseded=superseded,
     )
+
+
+def _supersede(
+    profile: CnamProfile, ranked: list[LiveTrustProduct], keep: set[str], out: PlanBuilder
+) -> list[LiveTrustProduct]:
+    """The products of the profile's name it does not keep (left by a replacement,
+    or duplicates made by two applies at once): emptied and deleted now, except
+    those under review, which nothing may touch (60711) until their review ends."""
+    extra = [p for p in ranked if p.sid not in keep]
+    for p in extra:
+        if p.status in UNDER_REVIEW:
+            _warn_other(
+                profile,
+                p,
+                f"another CNAM product named {profile.name!r} ({p.sid}) is {p.status}; it is "
+                "deleted once its review ends",
+                out,
+            )
+    return [p for p in extra if p.status not in UNDER_REVIEW]
 
 
 def _pick(ranked: list[LiveTrustProduct], wanted: str, live: Snapshot) -> LiveTrustProduct:
@@ -124,9 +149,12 @@ def _replace(
     with the new name goes through review."""
     base = addr.replacement(profile.name)
     old_name = shown_name(holder, live)
-    others = [p for p in ranked if p is not holder]
-    candidate = _pick(others, profile.display_name, live) if others else None
+    # an approved product cannot be edited (60711), so it is never the replacement
+    candidates = [p for p in ranked if p is not holder and p.status != APPROVED]
+    candidate = _pick(candidates, profile.display_name, live) if candidates else None
     _update_email(profile, holder, addr.cnam(profile.name), out)
+    keep = {holder.sid} | ({candidate.sid} if candidate else set())
+    superseded = _supersede(profile, ranked, keep, out)
     if candidate is None:
         _create(
             profile,
@@ -138,7 +166,6 @@ def _replace(
         )
         state = "is created and submitted now"
     else:
-        _report_extra(profile, [p for p in others if p is not candidate], out)
         status = _edit(profile, candidate, base, business_profile, live, out)
         state = f"is {candidate.sid} ({status})"
     out.notice(
@@ -151,7 +178,7 @@ def _replace(
         location=profile.loc("displayName"),
         status=holder.status,
     )
-    return NumberHome(profile, holder.sid, holder)
+    return NumberHome(profile, holder.sid, holder, superseded=superseded)
 
 
 def _create(
@@ -387,17 +414,6 @@ def _check_business_profile(
             f"{other.friendly_name!r} ({other.sid}), not {business_profile.friendly_name!r}; "
             "Twilio cannot move a product between business profiles: delete it in the "
             "Console and cnamctl will create a new one",
-        )
-
-
-def _report_extra(profile: CnamProfile, extra: list[LiveTrustProduct], out: PlanBuilder) -> None:
-    for p in extra:
-        _warn_other(
-            profile,
-            p,
-            f"another CNAM product named {profile.name!r} ({p.sid}, {p.status}) is left "
-            "alone; it is deleted once a product with the declared display name is approved",
-            out,
         )
 
 

@@ -50,7 +50,7 @@ def compute_plan(desired: ManifestSet, live: Snapshot) -> Plan:
             delete_product(
                 old,
                 addr.other_product(name, old.sid),
-                f"superseded by {home.product}, approved with the declared display name",
+                f"{name!r} keeps {home.product}; other products of its name are removed",
                 home.profile.loc("displayName"),
                 out,
             )

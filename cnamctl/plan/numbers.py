@@ -112,6 +112,16 @@ def plan_cnam_numbers(
                 continue
             location = home.profile.loc(f"phoneNumbers.{index}")
             here = addr.cnam_number(addr.cnam(name), e164)
+            unmanaged = [p for p in elsewhere if p.sid not in base_of]
+            for other in unmanaged:  # a problem whatever the review state: say it now
+                out.problem(
+                    location,
+                    f"{e164} is branded by CNAM product {other.friendly_name!r} "
+                    f"({other.sid}), which no manifest manages; declare that product, "
+                    "remove the number from it, or set prune.cnamProfiles",
+                )
+            if unmanaged:
+                continue
             if home.waiting_for:
                 out.notice(
                     here,
@@ -123,16 +133,8 @@ def plan_cnam_numbers(
                 continue
             blocked = False
             for other in elsewhere:
-                base = base_of.get(other.sid)
-                if base is None:
-                    out.problem(
-                        location,
-                        f"{e164} is branded by CNAM product {other.friendly_name!r} "
-                        f"({other.sid}), which no manifest manages; declare that product, "
-                        "remove the number from it, or set prune.cnamProfiles",
-                    )
-                    blocked = True
-                elif other.status in UNDER_REVIEW:
+                base = base_of[other.sid]
+                if other.status in UNDER_REVIEW:
                     out.notice(
                         here,
                         NoticeLevel.INFO,
