@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -38,7 +38,16 @@ from cnamctl.apply.evaluation import to_problems
 from cnamctl.apply.events import ChangeFinished, ChangeRetrying, EventSink, ignore
 from cnamctl.apply.failures import Failure, FailureKind, classify
 from cnamctl.apply.graph import DependencyGraph
-from cnamctl.apply.operations import OPERATIONS, Context, Done, Noncompliant, Operation
+from cnamctl.apply.operations import (
+    DEFAULT_SETTLE_SECONDS,
+    OPERATIONS,
+    Context,
+    Done,
+    Noncompliant,
+    Operation,
+    discard_end_user,
+    product_exists,
+)
 from cnamctl.apply.ratelimit import RateLimiter
 from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
 from cnamctl.apply.runner import Runner, ThreadRunner
@@ -46,7 +55,7 @@ from cnamctl.apply.transport import throttled_client
 from cnamctl.errors import Problem
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import ManifestSet
-from cnamctl.plan.model import Action, Change, Plan, is_ref
+from cnamctl.plan.model import Action, Change, Plan, is_ref, ref
 from cnamctl.twilio.retry import RetryBudget, RetryPolicy
 
 DEFAULT_CONCURRENCY = 16
@@ -74,6 +83,9 @@ class ApplySettings:
     concurrency: int = DEFAULT_CONCURRENCY
     max_rps: float | None = DEFAULT_MAX_RPS  # None: no client-side limit
     retry: WritePolicy = field(default_factory=WritePolicy)
+    # the wait before a new product's duplicate check (operations.py, "Two applies
+    # at once"); also how long a create is read back before it counts as absent
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS
 
 
 class _Budgets:
@@ -120,13 +132,15 @@ class Executor:
         self.runner = runner
         self.limiter = RateLimiter(self.settings.max_rps)
         paced, self._http = throttled_client(client, self.limiter)
+        self._stop = threading.Event()
         self.context = Context(
             client=paced,
             account_sid=client.account_sid,
             existing=frozenset(plan.fingerprints),
             live=live,
+            settle_seconds=self.settings.settle_seconds,
+            wait=self._stop.wait,
         )
-        self._stop = threading.Event()
         self._lock = threading.Lock()
         self._retries = 0
         self._changes = plan.by_address()
@@ -200,6 +214,8 @@ class Executor:
         for change in schedule.unsettled():
             if change.address not in results:
                 settle(ChangeResult.unattempted(change, Outcome.NOT_RUN, "run interrupted"))
+        if not (interrupted or self._stop.is_set()):
+            self._discard_unused_end_users(results, sids)
         after = self._request_counts()
         ordered = [results[c.address] for c in self.plan.changes if c.address in results]
         return ApplyResult(
@@ -210,6 +226,42 @@ class Executor:
             seconds=time.monotonic() - started,
             interrupted=interrupted or self._stop.is_set(),
         )
+
+    def _discard_unused_end_users(
+        self, results: dict[str, ChangeResult], sids: Mapping[str, str]
+    ) -> None:
+        """An end user this run created that ends up on no product would be left with
+        nobody to use it: its assignment did not apply, or its product is gone
+        (removed as a duplicate by a concurrent apply, see operations.py). Delete it,
+        and say so on the change that created it."""
+        for change in self.plan.changes:
+            created = results.get(change.address)
+            sid = sids.get(change.address)
+            if change.action is not Action.CREATE_END_USER or created is None:
+                continue
+            if sid is None or sid not in created.sids:
+                continue  # not applied, or an adopted orphan: not this run's to delete
+            assigns = [c for c in self.plan.changes if ref(change.address) in c.params.values()]
+            if not assigns:
+                continue
+            products = {c.params.get("trust_product") for c in assigns}
+            troubled = any(
+                not r.ok
+                for c in self.plan.changes
+                if c.params.get("trust_product") in products and (r := results.get(c.address))
+            )
+            if not troubled:
+                continue
+            on_a_product = any(
+                results[c.address].ok
+                and product_exists(self.context, resolve_refs(c.params, sids)["trust_product"])
+                for c in assigns
+                if c.address in results
+            )
+            if not on_a_product and discard_end_user(self.context, sid):
+                results[change.address] = replace(
+                    created, details={**created.details, "deleted_unused": sid}
+                )
 
     def stop(self) -> None:
         """Ask the run to stop: no new changes start, retries end early."""
@@ -286,7 +338,7 @@ class Executor:
                 found = self._read_back_once(op, params)
                 if found is not None:
                     return _Tried(attempts, found, read_back=True)
-                return _Tried(attempts, message=last.message)
+                return _Tried(attempts, message=last.message + _hint(last, params))
             must_read_back = must_read_back or last.kind is FailureKind.AMBIGUOUS
             if not self._pause(change, attempts, last, budgets, ""):
                 found = self._read_back_once(op, params) if must_read_back else None
@@ -346,6 +398,15 @@ class Executor:
 
 
 _RERUN = "re-running apply reads back before writing, so it is safe"
+
+
+def _hint(failure: Failure, params: Mapping[str, Any]) -> str:
+    if failure.status == 404 and "trust_product" in params:
+        return (
+            f" (trust product {params['trust_product']} no longer exists: deleted since the "
+            "plan was made, e.g. as a duplicate by another apply; plan again)"
+        )
+    return ""
 
 
 def _stopped(last: Failure | None) -> str:

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from requests.exceptions import ConnectTimeout, RequestException
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from urllib3.exceptions import NewConnectionError
+
+from cnamctl.text import inert, shorten
+from cnamctl.twilio.failures import error_body
 
 THROTTLED_STATUS = 429
 
@@ -50,10 +53,14 @@ class Failure:
 def classify(err: BaseException) -> Failure:
     """Classify an exception raised by an SDK call (anything else is a bug: AMBIGUOUS
     would be wrong to retry blindly, so it is REJECTED with its type name)."""
+    if isinstance(err, TwilioException) and not isinstance(err, TwilioRestException):
+        refused = _refused_page(err)
+        if refused is not None:
+            return classify(refused)
     if isinstance(err, TwilioRestException):
         message = f"HTTP {err.status}" + (f" (code {err.code})" if err.code else "")
         if err.msg:
-            message += f": {err.msg}"
+            message += f": {shorten(inert(str(err.msg), keep_lines=False), 300)}"
         if err.status == THROTTLED_STATUS:
             kind = FailureKind.THROTTLED
         elif err.status >= 500:
@@ -66,6 +73,20 @@ def classify(err: BaseException) -> Failure:
             return Failure(FailureKind.NOT_SENT, f"cannot connect ({_root_name(err)})")
         return Failure(FailureKind.AMBIGUOUS, f"connection lost ({_root_name(err)})")
     return Failure(FailureKind.REJECTED, f"unexpected {type(err).__name__}: {err}")
+
+
+def _refused_page(err: TwilioException) -> TwilioRestException | None:
+    """The SDK's list calls raise ``TwilioException("Unable to fetch page", response)``:
+    the same refusal as a TwilioRestException, for the table above."""
+    response = err.args[1] if len(err.args) > 1 else None
+    status = getattr(response, "status_code", None)
+    if not isinstance(status, int):
+        return None
+    body = error_body(getattr(response, "text", "") or "")
+    code = body.get("code")
+    return TwilioRestException(
+        status, "", msg=str(body.get("message") or ""), code=code if isinstance(code, int) else None
+    )
 
 
 def _never_sent(err: RequestException) -> bool:

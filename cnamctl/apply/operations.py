@@ -17,9 +17,11 @@ create-end-user                an end user of that friendly name and type
 update-end-user                the end user's attributes equal the params
 create-trust-product           a CNAM product of that friendly name exists
                                whose SID is not in the plan's fingerprints
+                               (the oldest of them, as below)
 update-trust-product           the product's email equals the params
 assign-entity                  the product lists an entity assignment for
-                               the object
+                               the object (or, for an end user, already has
+                               another apply's cnam_information end user)
 assign-business-profile-number the profile lists the number (ChannelEndpointSid
                                filter)
 assign-cnam-number             the product lists the number (same filter)
@@ -46,14 +48,43 @@ them and the planner does not see them (see docs/apply.md):
   ``delete-trust-product`` deletes it after the product, so a replaced product
   leaves no second end user of the profile's name behind.
 
+Two applies at once (a person and a CI job) must not leave two products of one
+name. Twilio has no locks or idempotency keys, so creation heals itself:
+
+* after creating a trust product, ``create-trust-product`` waits
+  ``Context.settle_seconds`` and lists the products of that name and policy that
+  did not exist when planning. The oldest (``date_created``, then lowest SID)
+  stays; a run whose product is not the oldest deletes its own (its own
+  dependents have not started; an end user that a run which planned against it
+  meanwhile assigned is deleted with it) and carries on with the oldest, which
+  it *joins*.
+  The wait makes every run decide alike: a rival created within the wait is seen
+  by both runs; one created later is seen by the later run and is younger by at
+  least the second of ``date_created``'s resolution (the wait must exceed 1 s
+  plus the time Twilio takes to list a new object);
+* a product holds one cnam_information end user. ``assign-entity`` of an end
+  user first looks at the product: when another run's end user is already there,
+  it assigns nothing and deletes the end user this run created. Two runs that
+  look at the same moment can still both assign one, so ``submit-for-review``
+  waits ``settle_seconds`` (any assignment made before then is visible by then,
+  and any made later was preceded by a look that saw the first), keeps the
+  oldest end-user assignment and removes the others before it evaluates and
+  submits. Business-profile and number assignments, and the submission itself,
+  may be made by several runs: the second is refused and read back as in effect;
+* whatever is left (a run killed between its create and the check, a list that
+  did not show a rival yet) is a duplicate the next plan removes, keeping the
+  oldest (``plan/cnam.py``).
+
 Params follow the contract in ``cnamctl/plan/model.py``; ``@refs`` are already
 resolved to SIDs when these run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from twilio.base import values
@@ -72,12 +103,25 @@ CNAM_END_USER_TYPE = "cnam_information"
 REVIEWED = frozenset({APPROVED, REJECTED})
 
 
+DEFAULT_SETTLE_SECONDS = 2.0
+
+
+@dataclass
+class RunState:
+    """What the operations of one run learn as it goes (shared by its workers)."""
+
+    created: set[str] = field(default_factory=set)  # SIDs this run created
+
+
 @dataclass(frozen=True)
 class Context:
     client: Client
     account_sid: str
     existing: frozenset[str]  # SIDs that existed when the plan was computed
     live: Snapshot | None = None  # the snapshot the plan was checked against
+    run: RunState = field(default_factory=RunState)
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS  # see "Two applies at once" above
+    wait: Callable[[float], object] = time.sleep  # returns early when the run stops
 
 
 @dataclass(frozen=True)
@@ -144,6 +188,17 @@ def _created(sid: str) -> Done:
     return Done(sid=sid, created=True)
 
 
+def _age(item: Any) -> tuple[bool, datetime | str, str]:
+    """Sort key: oldest ``date_created`` first (unknown last), then lowest SID."""
+    created = item.date_created
+    return (created is None, created or "", str(item.sid))
+
+
+def oldest(items: Iterable[Any]) -> Any | None:
+    """The item a duplicate check keeps: the oldest, then the lowest SID."""
+    return min(items, key=_age, default=None)
+
+
 def _optional(value: object) -> object:
     return values.unset if value is None else value
 
@@ -196,6 +251,7 @@ def create_end_user(ctx: Context, p: Params) -> Done:
     made = _trusthub(ctx).end_users.create(
         friendly_name=p["friendly_name"], type=p["type"], attributes=p["attributes"]
     )
+    ctx.run.created.add(made.sid)
     return _created(made.sid)
 
 
@@ -251,6 +307,24 @@ def end_users_left_behind(live: Snapshot | None, product_sid: str) -> list[str]:
     )
 
 
+def product_exists(ctx: Context, sid: str) -> bool:
+    """False only when Twilio answers 404 for the product (errors count as existing)."""
+    try:
+        return _gone(_trusthub(ctx).trust_products(sid).fetch) is None
+    except Exception:
+        return True
+
+
+def discard_end_user(ctx: Context, sid: str) -> bool:
+    """Delete an end user this run created and nothing uses; False if that failed
+    (it is then an orphan, adopted by the profile's next create-end-user)."""
+    try:
+        _delete(_trusthub(ctx).end_users(sid).delete, tolerate=frozenset({404, 409}))
+    except Exception:
+        return False
+    return True
+
+
 def update_end_user(ctx: Context, p: Params) -> Done:
     _trusthub(ctx).end_users(p["end_user"]).update(attributes=p["attributes"])
     return Done(sid=p["end_user"])
@@ -268,21 +342,50 @@ def create_trust_product(ctx: Context, p: Params) -> Done:
     made = _trusthub(ctx).trust_products.create(
         friendly_name=p["friendly_name"], email=p["email"], policy_sid=p["policy_sid"]
     )
-    return _created(made.sid)
+    ctx.run.created.add(made.sid)
+    return _keep_oldest_product(ctx, p, made.sid)
 
 
-def created_trust_product(ctx: Context, p: Params) -> Done | None:
+def _new_products_named(ctx: Context, p: Params) -> list[Any]:
+    """Products of the change's name and policy that did not exist when planning."""
     products = _trusthub(ctx).trust_products.list(
         friendly_name=p["friendly_name"], policy_sid=p["policy_sid"], page_size=PAGE_SIZE
     )
-    for product in products:
-        if (
-            product.friendly_name == p["friendly_name"]
-            and product.policy_sid == p["policy_sid"]
-            and product.sid not in ctx.existing
-        ):
-            return _created(product.sid)
-    return None
+    return [
+        product
+        for product in products
+        if product.friendly_name == p["friendly_name"]
+        and product.policy_sid == p["policy_sid"]
+        and product.sid not in ctx.existing
+    ]
+
+
+def _keep_oldest_product(ctx: Context, p: Params, mine: str) -> Done:
+    """The duplicate check after a create (module docstring, "Two applies at once")."""
+    ctx.wait(ctx.settle_seconds)
+    try:
+        keep = oldest(_new_products_named(ctx, p))
+    except Exception:  # the create succeeded; the next plan removes any duplicate
+        return _created(mine)
+    if keep is None or keep.sid == mine:
+        return _created(mine)
+    trusthub = _trusthub(ctx)
+    # a run that planned against this product meanwhile may have assigned its end user
+    strays = [
+        a.object_sid
+        for a in trusthub.trust_products(mine).trust_products_entity_assignments.list()
+        if str(a.object_sid).startswith("IT")
+    ]
+    _delete(trusthub.trust_products(mine).delete)
+    for user in strays:
+        _delete(trusthub.end_users(user).delete, tolerate=frozenset({404, 409}))
+    ctx.run.created.discard(mine)
+    return Done(sid=keep.sid, details={"joined": keep.sid, "duplicate_deleted": mine})
+
+
+def created_trust_product(ctx: Context, p: Params) -> Done | None:
+    keep = oldest(_new_products_named(ctx, p))
+    return _created(keep.sid) if keep is not None else None
 
 
 def update_trust_product(ctx: Context, p: Params) -> Done:
@@ -324,6 +427,9 @@ def _entities(ctx: Context, p: Params) -> Any:
 
 
 def assign_entity(ctx: Context, p: Params) -> Done:
+    in_place = _end_user_in_place(ctx, p)
+    if in_place is not None:
+        return in_place
     return _created(_entities(ctx, p).create(object_sid=p["object"]).sid)
 
 
@@ -331,11 +437,58 @@ def assigned_entity(ctx: Context, p: Params) -> Done | None:
     for a in _entities(ctx, p).list(page_size=PAGE_SIZE):
         if a.object_sid == p["object"]:
             return _created(a.sid)
-    return None
+    return _end_user_in_place(ctx, p)
+
+
+def _cnam_end_users_of(ctx: Context, product_sid: str) -> list[tuple[Any, Any]]:
+    """(assignment, end user) of each cnam_information end user assigned to the
+    product, the oldest assignment first."""
+    trusthub = _trusthub(ctx)
+    found = []
+    entities = trusthub.trust_products(product_sid).trust_products_entity_assignments
+    for assignment in entities.list(page_size=PAGE_SIZE):
+        if str(assignment.object_sid).startswith("IT"):
+            user = trusthub.end_users(assignment.object_sid).fetch()
+            if user.type == CNAM_END_USER_TYPE:
+                found.append((assignment, user))
+    return sorted(found, key=lambda pair: _age(pair[0]))
+
+
+def _end_user_in_place(ctx: Context, p: Params) -> Done | None:
+    """Assigning an end user to a product that already has a cnam_information end
+    user (another apply assigned its own): ours is redundant, and deleted if this
+    run created it (module docstring, "Two applies at once")."""
+    ours = str(p["object"])
+    if not ours.startswith("IT"):
+        return None
+    present = _cnam_end_users_of(ctx, p["trust_product"])
+    if not present:
+        return None
+    for assignment, user in present:
+        if user.sid == ours:
+            return _created(assignment.sid)
+    if ours in ctx.run.created:
+        _delete(_trusthub(ctx).end_users(ours).delete, tolerate=frozenset({404, 409}))
+    return Done(details={"end_user_of_another_apply": present[0][1].sid, "end_user_deleted": ours})
+
+
+def _one_end_user(ctx: Context, product_sid: str) -> list[str]:
+    """Before a submission: keep the oldest cnam_information end user assignment and
+    remove the others (two applies each assigned one); returns the end users removed."""
+    removed = []
+    trusthub = _trusthub(ctx)
+    entities = trusthub.trust_products(product_sid).trust_products_entity_assignments
+    for assignment, user in _cnam_end_users_of(ctx, product_sid)[1:]:
+        _delete(entities(assignment.sid).delete)
+        _delete(trusthub.end_users(user.sid).delete, tolerate=frozenset({404, 409}))
+        removed.append(user.sid)
+    return removed
 
 
 def submit_for_review(ctx: Context, p: Params) -> Done:
     sid = p["trust_product"]
+    ctx.wait(ctx.settle_seconds)  # lets a concurrent apply's assignment show (docstring)
+    removed = _one_end_user(ctx, sid)
     product = _trusthub(ctx).trust_products(sid)
     evaluation = product.trust_products_evaluations.create(
         policy_sid=p.get("policy_sid") or CNAM_POLICY_SID
@@ -343,7 +496,8 @@ def submit_for_review(ctx: Context, p: Params) -> Done:
     if evaluation.status != "compliant":
         raise Noncompliant(sid, findings(evaluation.results))
     submitted = product.update(status="pending-review")
-    return Done(sid=sid, status=str(submitted.status))
+    details = {"duplicate_end_users_removed": removed} if removed else {}
+    return Done(sid=sid, status=str(submitted.status), details=details)
 
 
 def submitted_for_review(ctx: Context, p: Params) -> Done | None:

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from cnamctl.apply.events import EventSink, ignore
 from cnamctl.apply.executor import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, ApplySettings, apply_plan
+from cnamctl.apply.operations import DEFAULT_SETTLE_SECONDS
 from cnamctl.apply.prepare import Prepared, from_account, from_saved, is_saved_plan
 from cnamctl.apply.progress import PlainLog, RichProgress
 from cnamctl.apply.report import (
@@ -69,6 +70,16 @@ format_option = click.option(
     show_default=True,
     help="Client-side limit on Twilio requests per second (0: none).",
 )
+@click.option(
+    "--settle",
+    "settle_seconds",
+    type=click.FloatRange(0, 60),
+    default=DEFAULT_SETTLE_SECONDS,
+    show_default=True,
+    envvar="CNAMCTL_SETTLE_SECONDS",
+    help="Seconds to wait after creating a trust product before checking whether a "
+    "concurrent apply created the same one (docs/apply.md).",
+)
 @format_option
 def apply(
     paths: tuple[str, ...],
@@ -78,6 +89,7 @@ def apply(
     force: bool,
     concurrency: int,
     max_rps: float,
+    settle_seconds: float,
     fmt: str,
 ) -> None:
     """Make Twilio match the manifests in PATHS, or apply a plan saved by `plan -o`.
@@ -87,7 +99,9 @@ def apply(
     """
     saved = is_saved_plan(paths)
     chatty = fmt == "text" and not is_quiet()
-    settings = ApplySettings(concurrency=concurrency, max_rps=max_rps or None)
+    settings = ApplySettings(
+        concurrency=concurrency, max_rps=max_rps or None, settle_seconds=settle_seconds
+    )
     with open_endpoint(api_url, embedded) as endpoint:
         if saved:
             client = endpoint.client_for(None)

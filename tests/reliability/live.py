@@ -77,6 +77,7 @@ def token_env(base_url: str) -> dict[str, str]:
         "TWILIO_API_SECRET": "",
         "CNAMCTL_API_URL": base_url,
         "NO_COLOR": "1",
+        "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
     }
 
 

@@ -71,6 +71,7 @@ def workspace(tmp_path):
             "TOKEN_A": TOKENS[A],
             "TOKEN_B": "wrong-token",  # customer-b fails
             "TOKEN_C": TOKENS[C],
+            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
         }
         yield emu, root, env
 

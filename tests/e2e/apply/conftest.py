@@ -36,6 +36,7 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
             "TWILIO_API_SECRET": "",
             "CNAMCTL_API_URL": "",
             "NO_COLOR": "1",
+            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
         }
         world = World(emulator, "", manifests, tmp_path, env)
 

@@ -32,6 +32,7 @@ class Account:
             "TWILIO_API_SECRET": "",
             "CNAMCTL_API_URL": "",
             "NO_COLOR": "1",
+            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
         }
 
     def cli(self, *args: str, global_options: tuple[str, ...] = ()) -> Result:

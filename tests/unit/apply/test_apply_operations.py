@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -61,11 +63,19 @@ class Collection:
 
 def context(live: Snapshot | None = None, **trusthub: Any) -> Context:
     client = SimpleNamespace(trusthub=SimpleNamespace(v1=SimpleNamespace(**trusthub)))
-    return Context(client=client, account_sid="AC1", existing=frozenset({OLD}), live=live)  # type: ignore[arg-type]
+    return Context(
+        client=client,  # type: ignore[arg-type]
+        account_sid="AC1",
+        existing=frozenset({OLD}),
+        live=live,
+        wait=lambda seconds: None,
+    )
 
 
-def product(sid: str, name: str, status: str = "draft") -> Any:
-    return SimpleNamespace(sid=sid, friendly_name=name, policy_sid=CNAM_POLICY_SID, status=status)
+def product(sid: str, name: str, status: str = "draft", created: datetime | None = None) -> Any:
+    return SimpleNamespace(
+        sid=sid, friendly_name=name, policy_sid=CNAM_POLICY_SID, status=status, date_created=created
+    )
 
 
 def test_every_action_has_an_operation():
@@ -149,7 +159,11 @@ def test_submit_evaluates_first_and_does_not_submit_a_noncompliant_product():
     ]
     evaluations = Collection()
     evaluations.create = lambda **kw: SimpleNamespace(status="noncompliant", results=results)  # type: ignore[method-assign]
-    products = Collection([product(NEW, "acme")], trust_products_evaluations=evaluations)
+    products = Collection(
+        [product(NEW, "acme")],
+        trust_products_evaluations=evaluations,
+        trust_products_entity_assignments=Collection([]),
+    )
     with pytest.raises(Noncompliant) as caught:
         ops.submit_for_review(context(trust_products=products), {"trust_product": NEW})
     assert [f.field for f in caught.value.findings] == ["cnam_display_name"]
@@ -159,7 +173,11 @@ def test_submit_evaluates_first_and_does_not_submit_a_noncompliant_product():
 def test_submit_submits_a_compliant_product():
     evaluations = Collection()
     evaluations.create = lambda **kw: SimpleNamespace(status="compliant", results=[])  # type: ignore[method-assign]
-    products = Collection([product(NEW, "acme")], trust_products_evaluations=evaluations)
+    products = Collection(
+        [product(NEW, "acme")],
+        trust_products_evaluations=evaluations,
+        trust_products_entity_assignments=Collection([]),
+    )
     done = ops.submit_for_review(context(trust_products=products), {"trust_product": NEW})
     assert products.updated == [{"sid": NEW, "status": "pending-review"}]
     assert done.status == "pending-review"
@@ -292,3 +310,116 @@ def test_deleted_trust_product_read_back_waits_for_its_end_user():
     assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) is None
     users.fetch_error = TwilioRestException(404, "u", "gone", 20404)
     assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) == Done()
+
+
+# --- two applies at once ------------------------------------------------------------
+
+T0 = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
+T1 = datetime(2026, 12, 1, 12, 0, 1, tzinfo=UTC)
+CREATE = {"friendly_name": "acme", "email": "e", "policy_sid": CNAM_POLICY_SID}
+
+
+class Products(Collection):
+    """A product collection whose create makes a product created at ``when``."""
+
+    def __init__(self, items: list[Any], when: datetime) -> None:
+        super().__init__(items, trust_products_entity_assignments=Collection([]))
+        self.when = when
+
+    def create(self, **fields: Any) -> Any:
+        made = product("BU" + "9" * 32, fields["friendly_name"], created=self.when)
+        self.items.append(made)
+        self.created.append(fields)
+        return made
+
+
+def settled(**trusthub: Any) -> tuple[Context, list[float]]:
+    waits: list[float] = []
+    base = context(**trusthub)
+    return replace(base, wait=waits.append, settle_seconds=2.5), waits
+
+
+def test_a_new_product_that_is_the_oldest_of_its_name_stays():
+    products = Products([product(NEW, "acme", created=T1)], when=T0)
+    ctx, waits = settled(trust_products=products)
+    done = ops.create_trust_product(ctx, CREATE)
+    assert done == Done(sid="BU" + "9" * 32, created=True)
+    assert waits == [2.5] and products.deleted == []
+
+
+def test_a_new_product_younger_than_a_rival_is_deleted_and_the_rival_joined():
+    rival = product(NEW, "acme", created=T0)
+    products = Products([rival, product(OLD, "acme", "twilio-approved")], when=T1)
+    ctx, _ = settled(trust_products=products)
+    done = ops.create_trust_product(ctx, CREATE)
+    mine = "BU" + "9" * 32
+    assert done.sid == NEW and not done.created
+    assert done.details == {"joined": NEW, "duplicate_deleted": mine}
+    assert products.deleted == [mine]  # OLD existed when planning: never a rival
+    assert mine not in ctx.run.created
+
+
+def test_a_tie_in_date_created_goes_to_the_lowest_sid():
+    rival = product("BU" + "1" * 32, "acme", created=T0)
+    products = Products([rival], when=T0)
+    ctx, _ = settled(trust_products=products)
+    assert ops.create_trust_product(ctx, CREATE).sid == rival.sid
+
+
+MINE = "IT" + "1" * 32
+THEIRS = "IT" + "2" * 32
+BP_SID = "BU" + "b" * 32
+
+
+def _cnam_user(sid: str) -> Any:
+    return SimpleNamespace(sid=sid, type="cnam_information", friendly_name="acme")
+
+
+def _assignment(sid: str, obj: str, created: datetime) -> Any:
+    return SimpleNamespace(sid=sid, object_sid=obj, date_created=created)
+
+
+def _product_with(entities: Collection, users: Collection) -> tuple[Context, list[float]]:
+    evaluations = Collection([])
+    evaluations.create = lambda **f: SimpleNamespace(status="compliant", results=[])  # type: ignore[method-assign]
+
+    def one(sid: str) -> Any:
+        return SimpleNamespace(
+            trust_products_entity_assignments=entities,
+            trust_products_evaluations=evaluations,
+            update=lambda **f: SimpleNamespace(sid=sid, status=f["status"]),
+        )
+
+    return settled(trust_products=one, end_users=users)
+
+
+def test_an_end_user_is_not_assigned_where_another_applys_already_is():
+    entities = Collection([_assignment("BV1", THEIRS, T0)])
+    users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
+    ctx, _ = _product_with(entities, users)
+    ctx.run.created.add(MINE)
+    done = ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE})
+    assert entities.created == [] and users.deleted == [MINE]
+    assert done.details == {"end_user_of_another_apply": THEIRS, "end_user_deleted": MINE}
+    # a business profile is assigned as usual (a second run's is refused and read back)
+    ops.assign_entity(ctx, {"trust_product": NEW, "object": BP_SID})
+    assert entities.created == [{"object_sid": BP_SID}]
+
+
+def test_an_adopted_end_user_is_never_deleted():
+    entities = Collection([_assignment("BV1", THEIRS, T0)])
+    users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
+    ctx, _ = _product_with(entities, users)  # MINE not created by this run: adopted
+    ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE})
+    assert users.deleted == []
+
+
+def test_submission_keeps_the_oldest_end_user_assignment():
+    entities = Collection([_assignment("BV2", MINE, T1), _assignment("BV1", THEIRS, T0)])
+    users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
+    ctx, waits = _product_with(entities, users)
+    done = ops.submit_for_review(ctx, {"trust_product": NEW})
+    assert waits == [2.5]
+    assert entities.deleted == ["BV2"] and users.deleted == [MINE]
+    assert done.status == "pending-review"
+    assert done.details == {"duplicate_end_users_removed": [MINE]}
