@@ -1,15 +1,12 @@
-"""The client-side rate limit and the pacing HttpClient around the SDK's."""
+"""The client-side rate limit (its place in the HTTP client: test_http.py)."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from twilio.http import HttpClient
-from twilio.http.response import Response
 
-from cnamctl.apply.ratelimit import RateLimiter
-from cnamctl.apply.transport import ThrottledHttpClient
+from cnamctl.twilio.ratelimit import RateLimiter
 
 
 class FakeClock:
@@ -87,33 +84,3 @@ def test_concurrent_acquires_get_distinct_slots():
     for t in threads:
         t.join()
     assert sorted(round(w, 6) for w in waits) == [round(i * 0.01, 6) for i in range(200)]
-
-
-class _Scripted(HttpClient):
-    def __init__(self, responses: list[Response]) -> None:
-        super().__init__(None, False, 5.0)  # type: ignore[arg-type]
-        self.responses = responses
-        self.sent: list[str] = []
-
-    def request(self, method: str, uri: str, *args: object, **kwargs: object) -> Response:  # type: ignore[override]
-        self.sent.append(method)
-        return self.responses.pop(0)
-
-
-def test_transport_reports_429_retry_after_per_thread_and_to_the_limiter():
-    clock = FakeClock()
-    limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
-    inner = _Scripted([Response(429, "{}", {"Retry-After": "3"}), Response(201, "{}", {})])
-    http = ThrottledHttpClient(inner, limiter)
-    assert http.request("POST", "https://x.twilio.com/a").status_code == 429
-    assert http.last_retry_after() == 3.0
-    assert limiter.throttle_events == 1
-    seen: list[float | None] = []
-    other = threading.Thread(target=lambda: seen.append(http.last_retry_after()))
-    other.start()
-    other.join()
-    assert seen == [None]
-    assert limiter.reserve() == pytest.approx(3.0)
-    assert http.request("POST", "https://x.twilio.com/a").status_code == 201
-    assert http.last_retry_after() is None
-    assert inner.sent == ["POST", "POST"]
