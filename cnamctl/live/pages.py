@@ -10,15 +10,12 @@ Both paging styles are followed: Trust Hub v1's ``meta.next_page_url`` (records
 under ``meta.key``) and API 2010's ``next_page_uri`` (records under the
 resource's own key).
 
-A server is trusted no further than Twilio's paging contract goes. A page must
-be the envelope of its API with a list of records, each record an object with
-the fields planning reads (``Shape``); the next page is on the same resource of
-the same Twilio host; paging moves forward (a next link seen before, a record
-SID seen on an earlier page, a page larger than asked for, or two empty pages in
-a row that still point further) and ends (at most ``MAX_PAGES`` pages and
-``MAX_RECORDS`` records per list). Anything else stops the read with
-NotTwilioError naming the server and the page: a page whose next link never
-ends costs two requests, not seventeen thousand.
+A server is trusted no further than Twilio's paging contract goes. Our
+HttpClient checks that paging moves forward and ends (``twilio/paging.py``,
+for every listing, the SDK's too); here each page must be the envelope of the
+API asked with a list of records, each record an object with the fields
+planning reads (``Shape``). Anything else stops the read with NotTwilioError
+naming the server and the page.
 """
 
 from __future__ import annotations
@@ -31,18 +28,16 @@ from urllib.parse import urlsplit
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from cnamctl.errors import NotTwilioError
 from cnamctl.text import inert
 from cnamctl.twilio.answers import not_twilio, parsed_body
 from cnamctl.twilio.failures import error_body
 from cnamctl.twilio.http import RewritingHttpClient
+from cnamctl.twilio.paging import next_page_url, page_of
 from cnamctl.twilio.url import server_of
 
 API_2010 = "https://api.twilio.com"
 TRUSTHUB = "https://trusthub.twilio.com"
 PAGE_SIZE = 1000
-MAX_PAGES = 5_000  # 5 million records at PageSize 1000: far beyond any account
-MAX_RECORDS = 2_000_000
 
 Record = dict[str, Any]
 
@@ -78,107 +73,45 @@ def list_all(
     **filters: str,
 ) -> list[Record]:
     """Every record of the list at ``url`` (``key``: the records' key in API 2010)."""
-    pager = _Pager(url, _server(client, url), key, shape or Shape())
+    shape = shape or Shape()
+    server = _server(client, url)
+    name = inert(urlsplit(url).path.rsplit("/", 1)[-1], keep_lines=False)
+    records: list[Record] = []
     next_url: str | None = url
     params: dict[str, object] | None = {**filters, "PageSize": PAGE_SIZE}
+    number = 0
     while next_url:
+        number += 1
         response = client.request("GET", next_url, params=params)
         if response.status_code != 200:
             raise _error(response, next_url)
-        next_url = pager.take(parsed_body(response), next_url)
-        params = None  # the next page's URL carries every parameter
-    return pager.records
-
-
-class _Pager:
-    """The records read so far, and the checks that paging still moves forward."""
-
-    def __init__(self, url: str, server: str, key: str | None, shape: Shape) -> None:
-        self.first = urlsplit(url)
-        self.server = server
-        self.key = key  # None: Trust Hub v1 paging
-        self.shape = shape
-        self.name = inert(self.first.path.rsplit("/", 1)[-1], keep_lines=False)
-        self.records: list[Record] = []
-        self.sids: set[str] = set()
-        self.visited: set[str] = set()
-        self.pages = 0
-        self.empty_run = 0
-        self.last_index: int | None = None
-
-    def take(self, body: object, url: str) -> str | None:
-        """Keep the page's records; the next page's URL, or None at the end."""
-        self.pages += 1
-        self.visited.add(url)
-        if not isinstance(body, dict):
-            raise self._fail(f"a JSON {_json_kind(body)} where a page belongs")
-        records, next_url, index = self._envelope(body)
-        if len(records) > PAGE_SIZE:
-            raise self._fail(f"{len(records):,} records where at most {PAGE_SIZE:,} were asked for")
-        if isinstance(index, int) and self.last_index is not None and index != self.last_index + 1:
-            raise self._fail(f"page number {index} after page number {self.last_index}")
-        self.last_index = index if isinstance(index, int) else None
-        for record in records:
-            problem = self.shape.problem(record)
+        found = _page(parsed_body(response), key)
+        if isinstance(found, str):
+            raise not_twilio(server, f"page {number} of {name}: {found}")
+        page, next_url = found
+        for record in page:
+            problem = shape.problem(record)
             if problem:
-                raise self._fail(problem)
-            sid = record["sid"]
-            if sid in self.sids:
-                raise self._fail(f"{inert(sid[:40])} again, already listed on an earlier page")
-            self.sids.add(sid)
-        self.records.extend(records)
-        self.empty_run = 0 if records else self.empty_run + 1
-        if next_url is None:
-            return None
-        if next_url in self.visited:
-            raise self._fail("a link to a page already read")
-        if self.empty_run >= 2:
-            raise self._fail("empty pages that keep pointing to another page")
-        if self.pages >= MAX_PAGES or len(self.records) >= MAX_RECORDS:
-            raise self._fail(
-                f"more than {self.pages:,} pages ({len(self.records):,} records) and "
-                "still a next page; Twilio's lists end long before"
-            )
-        return next_url
+                raise not_twilio(server, f"page {number} of {name}: {problem}")
+        records.extend(page)
+        params = None  # the next page's URL carries every parameter
+    return records
 
-    def _envelope(self, body: dict[str, Any]) -> tuple[list[Any], str | None, object]:
-        """(records, absolute next-page URL or None, the page number the page reports)."""
-        if self.key is None:  # Trust Hub v1
-            meta = body.get("meta")
-            if not isinstance(meta, dict):
-                raise self._fail("a page without its 'meta' object")
-            records = body.get(meta.get("key") or "results")
-            link = meta.get("next_page_url")
-            next_url = self._same_list(link, absolute=True)
-            index = meta.get("page")
-        else:  # API 2010
-            records = body.get(self.key)
-            link = body.get("next_page_uri")
-            next_url = self._same_list(link, absolute=False)
-            index = body.get("page")
-        if not isinstance(records, list):
-            what = "no" if records is None else f"a JSON {_json_kind(records)} as its"
-            raise self._fail(f"a page with {what} list of records")
-        return records, next_url, index
 
-    def _same_list(self, link: object, *, absolute: bool) -> str | None:
-        """``link`` as an absolute URL, when it is a further page of the same list."""
-        if link is None or link == "":
-            return None
-        if not isinstance(link, str):
-            raise self._fail(f"a next-page link that is a JSON {_json_kind(link)}")
-        url = link if absolute else API_2010 + link
-        parts = urlsplit(url)
-        if (parts.scheme, parts.netloc, parts.path) != (
-            self.first.scheme,
-            self.first.netloc,
-            self.first.path,
-        ):
-            raise self._fail(f"a next-page link away from this list (to {server_of(url)})")
-        return url
-
-    def _fail(self, what: str) -> NotTwilioError:
-        return not_twilio(self.server, f"page {self.pages} of {self.name}: {what}")
+def _page(body: object, key: str | None) -> tuple[list[Any], str | None] | str:
+    """(records, next page's URL) of the API asked for in ``body``, or what is wrong.
+    (The HttpClient has checked that the next page stays on this list.)"""
+    if not isinstance(body, dict):
+        return f"a JSON {_json_kind(body)} where a page belongs"
+    page = page_of(body)
+    if page is None or page.api_2010 != (key is not None):
+        wanted = "'meta' object" if key is None else "'next_page_uri'"
+        return f"a page without its {wanted}"
+    records = body.get(key) if key is not None else page.records
+    if not isinstance(records, list):
+        what = "no" if records is None else f"a JSON {_json_kind(records)} as its"
+        return f"a page with {what} list of records"
+    return records, next_page_url(page)
 
 
 def _server(client: Client, url: str) -> str:

@@ -28,6 +28,7 @@ from cnamctl.manifest.model import Account
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials, check_sendable
 from cnamctl.twilio.failures import access_error
+from cnamctl.twilio.timeouts import Timeouts
 from cnamctl.twilio.url import ApiUrl
 
 REFUSED_STATUS = (401, 403)
@@ -39,8 +40,11 @@ def account_credentials(
     env: Mapping[str, str],
     api_url: str | ApiUrl | None,
     parent: Credentials | None = None,
+    *,
+    timeouts: Timeouts | None = None,
 ) -> Credentials:
-    """``parent``: the credentials to fall back on (default: from ``env``)."""
+    """``parent``: the credentials to fall back on (default: from ``env``);
+    ``timeouts``: of the request reading a subaccount's auth token."""
     spec = account.credentials
     where = f"account {account.name} ({account.sid})"
     if spec is not None:
@@ -58,7 +62,7 @@ def account_credentials(
     parent = parent or Credentials.from_env(env)
     if parent.account_sid == account.sid:
         return parent
-    client = make_client(parent, api_url)
+    client = make_client(parent, api_url, timeout=timeouts)
     try:
         sub = client.api.v2010.accounts(account.sid).fetch()
     except TwilioRestException as err:

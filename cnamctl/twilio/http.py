@@ -11,8 +11,10 @@ Every request
    unless ``apply --max-rps`` set one) and tells it about 429s and successes;
 3. is bounded: a connect timeout, a read timeout (silence on the socket) and an
    overall deadline (``deadline.py``), which also stops a server trickling bytes;
-4. returns only an answer shaped like Twilio's (``answers.py``): anything else
-   raises NotTwilioError naming the server.
+4. returns only an answer shaped like Twilio's (``answers.py``), and a page only
+   while paging moves forward and ends (``paging.py``, which also bounds the
+   SDK's own ``.list()`` calls): anything else raises NotTwilioError naming the
+   server.
 
 GETs are idempotent, so they are retried here, each failure kind under its own
 budget (``ReadRetries``): 429 and 5xx patiently, an unreachable server a couple
@@ -48,6 +50,7 @@ from twilio.http import HttpClient
 from cnamctl.errors import NotTwilioError
 from cnamctl.twilio.answers import Answer, parse_answer
 from cnamctl.twilio.deadline import Watchdog, WatchedAdapter
+from cnamctl.twilio.paging import PagingGuard
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 from cnamctl.twilio.timeouts import (
@@ -61,6 +64,7 @@ from cnamctl.twilio.url import ApiUrl, is_twilio_host, server_of
 
 _log = logging.getLogger("cnamctl.http")
 
+OK = 200
 THROTTLED = 429
 
 
@@ -118,6 +122,7 @@ class RewritingHttpClient(HttpClient):
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self._watchdog = Watchdog()
+        self._paging = PagingGuard()
         self._counts = _Counts()
         self._local = threading.local()
 
@@ -225,9 +230,15 @@ class RewritingHttpClient(HttpClient):
                     text = raw.text
                 except RequestException as err:
                     _reword(err, timeouts, deadline_passed=watch.expired)
+                if watch.expired:  # cut off at the deadline, yet parsed as if complete
+                    message = f"no complete answer within {timeouts.total:g} s"
+                    raise DeadlineExceeded(message, request=raw.request)
             status = raw.status_code
             self._observe(raw.status_code, raw.headers)
-            body = parse_answer(self.server(url), raw.status_code, text, raw.headers)
+            server = self.server(url)
+            body = parse_answer(server, raw.status_code, text, raw.headers)
+            if body is not None and method.upper() == "GET" and raw.status_code == OK:
+                self._paging.check(url, body, server)
             return Answer(raw.status_code, text, raw.headers, body)
         finally:
             with self._counts.lock:

@@ -20,6 +20,7 @@ from cnamctl.twilio.accounts import account_credentials
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials
 from cnamctl.twilio.embedded import serve_embedded
+from cnamctl.twilio.timeouts import DEFAULT_TIMEOUTS, Timeouts, timeouts_from_env
 from cnamctl.twilio.url import ApiUrl
 
 
@@ -38,6 +39,7 @@ class Endpoint:
     env: Mapping[str, str] = field(repr=False)
     embedded: Credentials | None = None  # the embedded emulator's demo account
     max_rps: float | None = None  # pace every client made here (apply --max-rps)
+    timeouts: Timeouts = DEFAULT_TIMEOUTS  # of every request ($CNAMCTL_HTTP_TIMEOUT)
 
     def __str__(self) -> str:
         return self.label
@@ -51,8 +53,10 @@ class Endpoint:
         if account is None:
             credentials = self.default_credentials()
         else:  # the embedded demo account is the parent of every embedded subaccount
-            credentials = account_credentials(account, self.env, self.api_url, self.embedded)
-        return make_client(credentials, self.api_url, max_rps=self.max_rps)
+            credentials = account_credentials(
+                account, self.env, self.api_url, self.embedded, timeouts=self.timeouts
+            )
+        return make_client(credentials, self.api_url, timeout=self.timeouts, max_rps=self.max_rps)
 
 
 @contextmanager
@@ -68,15 +72,15 @@ def open_endpoint(
     env = os.environ if env is None else env
     if isinstance(api_url, str):
         api_url = ApiUrl.parse(api_url)
+    timeouts = timeouts_from_env(env)
     if not embedded:
         label = f"emulator at {api_url.display}" if api_url else "Twilio"
-        yield Endpoint(api_url, label, env, max_rps=max_rps)
+        yield Endpoint(api_url, label, env, None, max_rps, timeouts)
         return
     with serve_embedded(env) as served:
         label = f"embedded emulator ({inert(str(served.db_path), keep_lines=False)})"
-        yield Endpoint(
-            ApiUrl.parse(served.base_url), label, env, served.credentials, max_rps=max_rps
-        )
+        url = ApiUrl.parse(served.base_url)
+        yield Endpoint(url, label, env, served.credentials, max_rps, timeouts)
 
 
 @contextmanager
