@@ -109,13 +109,7 @@ class _Listing:
             raise self.fail(
                 f"{len(records):,} records on one page (Twilio sends {MAX_PAGE_SIZE:,} at most)"
             )
-        for record in records:
-            sid = record.get("sid") if isinstance(record, dict) else None
-            if not isinstance(sid, str) or not sid:
-                raise self.fail("a record that is not an object with a 'sid'")
-            if sid in self.sids:
-                raise self.fail(f"{inert(sid[:40])} again, already listed on an earlier page")
-            self.sids.add(sid)
+        self._add_sids(records)
         self.records += len(records)
         self.empty_run = 0 if records else self.empty_run + 1
         self.next_url = self._next(page)
@@ -125,6 +119,27 @@ class _Listing:
         if index is not None and self.last_index is not None and index != self.last_index + 1:
             raise self.fail(f"page number {index} after page number {self.last_index}")
         self.last_index = index
+
+    def _add_sids(self, records: list[Any]) -> None:
+        """Each record an object with a ``sid`` string not seen before in this listing.
+        (Set operations for the usual page; the record at fault is looked for only then.)"""
+        try:
+            sids = [record["sid"] for record in records]
+        except (TypeError, KeyError, IndexError):
+            sids = None
+        if sids is not None and all(type(sid) is str and sid for sid in sids):
+            fresh = set(sids)
+            if len(fresh) == len(sids) and self.sids.isdisjoint(fresh):
+                self.sids |= fresh
+                return
+        seen: set[str] = set()
+        for record in records:
+            sid = record.get("sid") if isinstance(record, dict) else None
+            if not isinstance(sid, str) or not sid:
+                raise self.fail("a record that is not an object with a 'sid'")
+            if sid in seen or sid in self.sids:
+                raise self.fail(f"{inert(sid[:40])} listed a second time")
+            seen.add(sid)
 
     def _next(self, page: Page) -> str | None:
         if page.next_link not in (None, "") and not isinstance(page.next_link, str):
