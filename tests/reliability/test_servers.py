@@ -581,6 +581,21 @@ def test_a_closed_port_is_reported_at_once(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("base", "cause"),
+    [
+        ("http://cnamctl-test.invalid:4010", "its name does not resolve"),  # RFC 2606
+        ("https://{server}", "the TLS handshake failed"),  # TLS to a plain-HTTP server
+    ],
+)
+def test_other_connection_failures_say_why(stub, base, cause):
+    url = base.format(server=stub.server_name)
+    sdk = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), url, timeout=FAST)
+    err = _finishes(lambda: read_snapshot(sdk))
+    assert isinstance(err, UnreachableError), repr(err)
+    assert str(err).startswith(f"cannot reach the server at {url.split('://')[1]}: {cause}")
+
+
 def test_unreachable_servers_are_retried_only_briefly():
     """'Within a few seconds': the budget for refused or reset connections."""
     policy = ReadRetries().unreachable
