@@ -39,6 +39,7 @@ from cnamctl.twilio.credentials import check_sendable
 from cnamctl.twilio.http import ReadRetries
 from cnamctl.twilio.url import ApiUrl
 
+from .live import token_env
 from .stubs import (
     Answer,
     Drop,
@@ -55,7 +56,8 @@ from .stubs import (
 
 ACCOUNT = "AC" + "5" * 32
 TOKEN = "tok-SERVERS-SECRET-5e0c2b"
-FAST = Timeouts(connect=0.5, read=0.5, total=1.5)
+FAST = Timeouts(connect=0.5, read=0.5, total=1.5)  # for the tests of timeouts
+PATIENT = Timeouts(connect=2.0, read=5.0, total=10.0)  # the others: a busy machine is no failure
 NOT_TWILIO = "answered something that is not Twilio's API ("
 ESC = "\x1b]0;owned\x07\x1b[2J"
 
@@ -80,7 +82,7 @@ def stub(shared: FakeTwilio) -> FakeTwilio:
     return shared
 
 
-def client(stub: FakeTwilio, timeouts: Timeouts = FAST) -> Any:
+def client(stub: FakeTwilio, timeouts: Timeouts = PATIENT) -> Any:
     return make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), stub.base_url, timeout=timeouts)
 
 
@@ -340,16 +342,9 @@ def manifests(tmp_path: Path) -> str:
 
 
 def env_for(base_url: str, **extra: str) -> dict[str, str]:
-    return {
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_API_KEY": "",
-        "TWILIO_API_SECRET": "",
-        "CNAMCTL_API_URL": base_url,
-        "CNAMCTL_HTTP_TIMEOUT": "2",
-        "NO_COLOR": "1",
-        **extra,
-    }
+    """The CLI's environment against ``base_url``: this file's account."""
+    mine = {"TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN}
+    return {**token_env(base_url), **mine, "CNAMCTL_HTTP_TIMEOUT": "10", **extra}
 
 
 def run(args: list[str], env: dict[str, str]) -> Result:
@@ -532,7 +527,7 @@ def _finishes(call: Callable[[], Any], within: float = 30.0) -> BaseException | 
 def test_a_server_that_never_answers_is_bounded_by_the_read_timeout(stub):
     path = LISTS["profiles"][0]
     stub.on(path, Silent())
-    err = _finishes(lambda: read_snapshot(client(stub)))
+    err = _finishes(lambda: read_snapshot(client(stub, FAST)))
     assert isinstance(err, UnreachableError), repr(err)
     assert str(err) == (
         f"no answer from the server at {stub.server_name}: nothing for 0.5 s (read timeout)"
@@ -543,7 +538,7 @@ def test_a_server_that_never_answers_is_bounded_by_the_read_timeout(stub):
 def test_a_server_that_trickles_is_bounded_by_the_deadline(stub):
     path = LISTS["end-users"][0]
     stub.on(path, Trickle(interval=0.05))  # never silent for the read timeout
-    err = _finishes(lambda: read_snapshot(client(stub)))
+    err = _finishes(lambda: read_snapshot(client(stub, FAST)))
     assert isinstance(err, UnreachableError), repr(err)
     assert (
         f"no answer from the server at {stub.server_name}: no complete answer within 1.5 s"
@@ -554,7 +549,7 @@ def test_a_server_that_trickles_is_bounded_by_the_deadline(stub):
 
 def test_a_write_is_bounded_too_and_sent_once(stub):
     stub.on("/v1/EndUsers", Silent())
-    sdk = client(stub)
+    sdk = client(stub, FAST)
     err = _finishes(lambda: sdk.trusthub.v1.end_users.create(friendly_name="x", type="t"))
     assert err is not None and "read timeout" in str(err)
     assert stub.count("/v1/EndUsers") == 1, "writes are never retried by the HTTP client"
@@ -563,7 +558,7 @@ def test_a_write_is_bounded_too_and_sent_once(stub):
 @pytest.mark.parametrize("answer", [Silent(), Trickle(interval=0.05), Drop()])
 def test_the_cli_names_the_server_and_the_cause(stub, tmp_path, answer):
     stub.on(LISTS["caller-ids"][0], answer)
-    result = run(["plan", manifests(tmp_path)], env_for(stub.base_url))  # 2 s, reads 1 s
+    result = run(["plan", manifests(tmp_path)], env_for(stub.base_url, CNAMCTL_HTTP_TIMEOUT="2"))
     causes = {Silent: ["nothing for 1 s (read timeout)"], Trickle: ["no complete answer within 2 s"],
               Drop: ["it closed the connection without answering", "the connection was reset"]}  # fmt: skip
     stderr = assert_one_clean_error(
@@ -687,7 +682,8 @@ def test_a_failure_reading_one_subaccounts_token_is_that_accounts_failure(
     parent_stub, tmp_path, failure
 ):
     parent_stub.on(rf"/2010-04-01/Accounts/{SUB_B}\.json", failure)
-    result = run(["plan", "--format", "json", account_tree(tmp_path)], parent_env(parent_stub))
+    env = parent_env(parent_stub, CNAMCTL_HTTP_TIMEOUT="2")
+    result = run(["plan", "--format", "json", account_tree(tmp_path)], env)
     assert result.exit_code == 1, result.output
     accounts = _accounts(result)
     assert accounts["customer-c"]["error"] is None

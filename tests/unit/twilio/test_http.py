@@ -21,17 +21,6 @@ from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RetryPolicy
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_rewrites_twilio_hosts_keeping_path_and_query():
     http = RewritingHttpClient("http://127.0.0.1:4010/prefix/")
     assert (
@@ -151,9 +140,8 @@ def test_writes_are_never_retried_here(scripted):
     assert scripted.seen == [("POST", "/v1/EndUsers")]
 
 
-def test_every_attempt_takes_a_slot_of_the_limiter(scripted):
+def test_every_attempt_takes_a_slot_of_the_limiter(scripted, clock):
     """GET retries are paced too: three attempts, three slots at 10 per second."""
-    clock = FakeClock()
     limiter = RateLimiter(10, burst=1, clock=clock, sleep=clock.sleep)
     scripted.script = [(503, {}), (503, {}), (200, {})]
     http = _client(scripted, limiter)
@@ -163,8 +151,7 @@ def test_every_attempt_takes_a_slot_of_the_limiter(scripted):
     assert limiter.reserve() == pytest.approx(0.1)  # the fourth slot comes next
 
 
-def test_a_429_is_told_to_the_limiter_and_kept_per_thread(scripted):
-    clock = FakeClock()
+def test_a_429_is_told_to_the_limiter_and_kept_per_thread(scripted, clock):
     limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
     scripted.script = [(429, {"Retry-After": "3"}), (201, {})]
     http = _client(scripted, limiter)

@@ -9,27 +9,14 @@ import pytest
 from cnamctl.twilio.ratelimit import RateLimiter
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def test_spaces_requests_at_the_rate_after_the_burst():
-    clock = FakeClock()
+def test_spaces_requests_at_the_rate_after_the_burst(clock):
     limiter = RateLimiter(10, burst=3, clock=clock, sleep=clock.sleep)
     waits = [limiter.reserve() for _ in range(6)]
     assert waits[:3] == [0.0, 0.0, 0.0]
     assert waits[3:] == pytest.approx([0.1, 0.2, 0.3])
 
 
-def test_sustained_rate_is_the_configured_one():
-    clock = FakeClock()
+def test_sustained_rate_is_the_configured_one(clock):
     limiter = RateLimiter(50, clock=clock, sleep=clock.sleep)
     start = clock.now
     for _ in range(500):
@@ -42,8 +29,7 @@ def test_unlimited_never_waits():
     assert all(limiter.reserve() == 0 for _ in range(1000))
 
 
-def test_429_pauses_everyone_for_retry_after_and_slows_down():
-    clock = FakeClock()
+def test_429_pauses_everyone_for_retry_after_and_slows_down(clock):
     limiter = RateLimiter(20, burst=1, clock=clock, sleep=clock.sleep)
     limiter.reserve()
     limiter.throttled(2.0)
@@ -66,8 +52,7 @@ def test_rate_must_be_positive():
         RateLimiter(0)
 
 
-def test_concurrent_acquires_get_distinct_slots():
-    clock = FakeClock()
+def test_concurrent_acquires_get_distinct_slots(clock):
     limiter = RateLimiter(100, burst=1, clock=clock, sleep=lambda s: None)
     waits: list[float] = []
     lock = threading.Lock()
