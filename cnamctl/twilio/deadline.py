@@ -74,13 +74,15 @@ def _shut(sock: socket.socket) -> None:
 
 
 class Watchdog:
-    """One daemon thread expiring the watches whose deadline has passed."""
+    """A daemon thread expiring the watches whose deadline has passed; it runs while
+    any request is in flight and ends when none is (one per process: ``WATCHDOG``)."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Watch]] = []
         self._order = itertools.count()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._in_flight = 0
 
     @contextmanager
     def watch(self, seconds: float) -> Iterator[Watch]:
@@ -88,6 +90,7 @@ class Watchdog:
         watch = Watch(time.monotonic() + seconds)
         with self._cond:
             heapq.heappush(self._heap, (watch.deadline, next(self._order), watch))
+            self._in_flight += 1
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="cnamctl-http-deadline", daemon=True
@@ -101,15 +104,29 @@ class Watchdog:
         finally:
             _current.watch = previous
             watch.finish()
+            with self._cond:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._heap.clear()  # only finished watches were left
+                    self._cond.notify()
+
+    @property
+    def running(self) -> bool:
+        with self._cond:
+            return self._thread is not None
 
     def _run(self) -> None:
         with self._cond:
-            while True:
+            while self._heap:
                 now = time.monotonic()
                 while self._heap and self._heap[0][0] <= now:
                     heapq.heappop(self._heap)[2].expire()
-                timeout = self._heap[0][0] - now if self._heap else None
-                self._cond.wait(timeout)
+                if self._heap:
+                    self._cond.wait(self._heap[0][0] - now)
+            self._thread = None
+
+
+WATCHDOG = Watchdog()
 
 
 def _attach_current(sock: Any) -> None:

@@ -49,7 +49,7 @@ from twilio.http import HttpClient
 
 from cnamctl.errors import NotTwilioError
 from cnamctl.twilio.answers import Answer, parse_answer
-from cnamctl.twilio.deadline import Watchdog, WatchedAdapter
+from cnamctl.twilio.deadline import WATCHDOG, WatchedAdapter
 from cnamctl.twilio.paging import PagingGuard
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
@@ -121,7 +121,7 @@ class RewritingHttpClient(HttpClient):
         adapter = WatchedAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
-        self._watchdog = Watchdog()
+        self._watchdog = WATCHDOG
         self._paging = PagingGuard()
         self._counts = _Counts()
         self._local = threading.local()

@@ -62,3 +62,12 @@ def _eventually(predicate, timeout: float = 5.0) -> bool:
         if timeout <= 0:
             return False
     return False
+
+
+def test_the_watchdog_thread_ends_when_no_request_is_in_flight():
+    dog = Watchdog()
+    with dog.watch(3600):
+        assert dog.running
+    assert _eventually(lambda: not dog.running), "no thread left behind per client"
+    with dog.watch(3600) as again:  # and starts again for the next request
+        assert dog.running and not again.expired
