@@ -56,6 +56,17 @@ class TwilioAccessError(CnamctlError):
     """Twilio (or the emulator) could not be reached or refused the credentials."""
 
 
+class UnreachableError(TwilioAccessError):
+    """No answer: refused, unresolvable, timed out, or cut off; the message names the
+    server and the cause."""
+
+
+class NotTwilioError(TwilioAccessError):
+    """The server answered, but not as Twilio's API does (an HTML page, a JSON list
+    where a page belongs, paging that never ends): a proxy, a captive portal, a wrong
+    ``--api-url``. The message names the server and quotes a short, inert excerpt."""
+
+
 class UnsafePlanError(CnamctlError):
     """A plan exceeds the configured safety thresholds (needs --force)."""
 

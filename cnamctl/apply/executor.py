@@ -2,8 +2,8 @@
 
 The main thread owns the schedule (``graph.Schedule``): it hands the lowest
 ready changes to at most ``concurrency`` workers, and as each finishes releases
-its dependents or skips them. Workers share one rate limiter through the SDK
-client (``transport.py``).
+its dependents or skips them. Workers share the account's rate limiter, which
+sits in the SDK client's HttpClient (``cnamctl/twilio/http.py``).
 
 One change's retry loop (``_attempt_change``):
 
@@ -48,14 +48,13 @@ from cnamctl.apply.operations import (
     discard_end_user,
     product_exists,
 )
-from cnamctl.apply.ratelimit import RateLimiter
 from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
 from cnamctl.apply.runner import Runner, ThreadRunner
-from cnamctl.apply.transport import throttled_client
 from cnamctl.errors import Problem
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import ManifestSet
 from cnamctl.plan.model import Action, Change, Plan, is_ref, ref
+from cnamctl.twilio.client import paced
 from cnamctl.twilio.retry import RetryBudget, RetryPolicy
 
 DEFAULT_CONCURRENCY = 16
@@ -130,11 +129,11 @@ class Executor:
         self.on_event = on_event
         self.operations = operations
         self.runner = runner
-        self.limiter = RateLimiter(self.settings.max_rps)
-        paced, self._http = throttled_client(client, self.limiter)
+        paced_client, self._http = paced(client, self.settings.max_rps)
+        self.limiter = self._http.limiter
         self._stop = threading.Event()
         self.context = Context(
-            client=paced,
+            client=paced_client,
             account_sid=client.account_sid,
             existing=frozenset(plan.fingerprints),
             live=live,
@@ -393,8 +392,7 @@ class Executor:
         return self.manifests.cnam_profiles.get(name)
 
     def _request_counts(self) -> Counter[str]:
-        counts = getattr(self._http.inner, "request_counts", None)
-        return Counter(counts) if counts is not None else Counter()
+        return Counter(self._http.request_counts)
 
 
 _RERUN = "re-running apply reads back before writing, so it is safe"

@@ -25,6 +25,7 @@ from requests.exceptions import ConnectTimeout, RequestException
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from urllib3.exceptions import NewConnectionError
 
+from cnamctl.errors import CnamctlError
 from cnamctl.text import inert, shorten
 from cnamctl.twilio.failures import error_body
 
@@ -72,6 +73,8 @@ def classify(err: BaseException) -> Failure:
         if _never_sent(err):
             return Failure(FailureKind.NOT_SENT, f"cannot connect ({_root_name(err)})")
         return Failure(FailureKind.AMBIGUOUS, f"connection lost ({_root_name(err)})")
+    if isinstance(err, CnamctlError):  # e.g. NotTwilioError: its message says it all
+        return Failure(FailureKind.REJECTED, str(err))
     return Failure(FailureKind.REJECTED, f"unexpected {type(err).__name__}: {err}")
 
 

@@ -102,7 +102,7 @@ def apply(
     settings = ApplySettings(
         concurrency=concurrency, max_rps=max_rps or None, settle_seconds=settle_seconds
     )
-    with open_endpoint(api_url, embedded) as endpoint:
+    with open_endpoint(api_url, embedded, max_rps=settings.max_rps) as endpoint:
         if saved:
             client = endpoint.client_for(None)
             accounts = [_Account("saved plan", from_saved(paths[0], client, force=force))]

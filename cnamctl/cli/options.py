@@ -6,9 +6,11 @@ import os
 import sys
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
+
+from cnamctl.errors import UsageError
+from cnamctl.twilio.url import ApiUrl
 
 F = Callable[..., Any]
 
@@ -36,9 +38,10 @@ def target_options(func: F) -> F:
 def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an http(s) URL such as http://127.0.0.1:4010")
+    try:
+        ApiUrl.parse(value)
+    except UsageError as err:
+        raise click.BadParameter(str(err).removeprefix("--api-url ")) from None
     return value
 
 

@@ -1,25 +1,39 @@
 """Twilio list resources read page by page as plain JSON, through the SDK's client.
 
 ``Client.request`` is the twilio SDK's own request path (credentials, headers,
-our HttpClient with its host rewriting and GET retries); only the SDK's record
-objects are skipped. Building those objects parsed every record's dates and cost
-about as much CPU as the rest of planning at 10,000 numbers (docs/benchmarks.md),
-and it sat between one page and the request for the next.
+our HttpClient with its host rewriting, bounds and GET retries); only the SDK's
+record objects are skipped. Building those objects parsed every record's dates
+and cost about as much CPU as the rest of planning at 10,000 numbers
+(docs/benchmarks.md), and it sat between one page and the request for the next.
 
 Both paging styles are followed: Trust Hub v1's ``meta.next_page_url`` (records
 under ``meta.key``) and API 2010's ``next_page_uri`` (records under the
 resource's own key).
+
+A server is trusted no further than Twilio's paging contract goes. Our
+HttpClient checks that paging moves forward and ends (``twilio/paging.py``,
+for every listing, the SDK's too); here each page must be the envelope of the
+API asked with a list of records, each record an object with the fields
+planning reads (``Shape``). Anything else stops the read with NotTwilioError
+naming the server and the page.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from cnamctl.text import inert
+from cnamctl.twilio.answers import not_twilio, parsed_body
 from cnamctl.twilio.failures import error_body
+from cnamctl.twilio.http import RewritingHttpClient
+from cnamctl.twilio.paging import next_page_url, page_of
+from cnamctl.twilio.url import server_of
 
 API_2010 = "https://api.twilio.com"
 TRUSTHUB = "https://trusthub.twilio.com"
@@ -28,26 +42,91 @@ PAGE_SIZE = 1000
 Record = dict[str, Any]
 
 
-def list_all(client: Client, url: str, *, key: str | None = None, **filters: str) -> list[Record]:
+@dataclass(frozen=True)
+class Shape:
+    """What each record of a list must hold: ``required`` keys as non-empty strings,
+    ``typed`` keys either absent, null, or of that type."""
+
+    required: tuple[str, ...] = ("sid",)
+    typed: Mapping[str, type] = field(default_factory=dict)
+
+    def problem(self, record: object) -> str | None:
+        if not isinstance(record, dict):
+            return f"a record is a JSON {_json_kind(record)}, not an object"
+        for name in self.required:
+            value = record.get(name)
+            if not isinstance(value, str) or not value:
+                return f"a record has no {name!r} string"
+        for name, kind in self.typed.items():
+            value = record.get(name)
+            if value is not None and not isinstance(value, kind):
+                return f"{name!r} of {inert(str(record['sid'])[:40])} is a JSON {_json_kind(value)}"
+        return None
+
+
+def list_all(
+    client: Client,
+    url: str,
+    *,
+    key: str | None = None,
+    shape: Shape | None = None,
+    **filters: str,
+) -> list[Record]:
     """Every record of the list at ``url`` (``key``: the records' key in API 2010)."""
+    shape = shape or Shape()
+    server = _server(client, url)
+    name = inert(urlsplit(url).path.rsplit("/", 1)[-1], keep_lines=False)
     records: list[Record] = []
     next_url: str | None = url
     params: dict[str, object] | None = {**filters, "PageSize": PAGE_SIZE}
+    number = 0
     while next_url:
+        number += 1
         response = client.request("GET", next_url, params=params)
         if response.status_code != 200:
             raise _error(response, next_url)
-        body = json.loads(response.text)
-        meta = body.get("meta")
-        if isinstance(meta, dict):  # Trust Hub v1
-            records.extend(body[meta.get("key") or "results"])
-            next_url = meta.get("next_page_url")
-        else:  # API 2010
-            records.extend(body[key or ""])
-            uri = body.get("next_page_uri")
-            next_url = API_2010 + uri if uri else None
+        found = _page(parsed_body(response), key)
+        if isinstance(found, str):
+            raise not_twilio(server, f"page {number} of {name}: {found}")
+        page, next_url = found
+        for record in page:
+            problem = shape.problem(record)
+            if problem:
+                raise not_twilio(server, f"page {number} of {name}: {problem}")
+        records.extend(page)
         params = None  # the next page's URL carries every parameter
     return records
+
+
+def _page(body: object, key: str | None) -> tuple[list[Any], str | None] | str:
+    """(records, next page's URL) of the API asked for in ``body``, or what is wrong.
+    (The HttpClient has checked that the next page stays on this list.)"""
+    if not isinstance(body, dict):
+        return f"a JSON {_json_kind(body)} where a page belongs"
+    page = page_of(body)
+    if page is None or page.api_2010 != (key is not None):
+        wanted = "'meta' object" if key is None else "'next_page_uri'"
+        return f"a page without its {wanted}"
+    records = body.get(key) if key is not None else page.records
+    if not isinstance(records, list):
+        what = "no" if records is None else f"a JSON {_json_kind(records)} as its"
+        return f"a page with {what} list of records"
+    return records, next_page_url(page)
+
+
+def _server(client: Client, url: str) -> str:
+    http = client.http_client
+    return http.server(url) if isinstance(http, RewritingHttpClient) else server_of(url)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {dict: "object", list: "list", str: "string", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _error(response: Any, url: str) -> TwilioRestException:

@@ -24,8 +24,20 @@ from cnamctl.live.model import (
     LiveTrustProduct,
     Snapshot,
 )
-from cnamctl.live.pages import API_2010, TRUSTHUB, Record, list_all
+from cnamctl.live.pages import API_2010, TRUSTHUB, Record, Shape, list_all
 from cnamctl.twilio.failures import access_error
+
+# What planning reads from each list's records (pages.py refuses records without it).
+NUMBER = Shape(("sid", "phone_number"), {"friendly_name": str, "voice_caller_id_lookup": bool})
+CALLER_ID = Shape(("sid", "phone_number"), {"friendly_name": str})
+_TEXT = dict.fromkeys(("friendly_name", "status", "email", "policy_sid"), str)
+BUSINESS_PROFILE = Shape(("sid",), _TEXT)
+TRUST_PRODUCT = Shape(("sid",), {**_TEXT, "errors": list, "date_updated": str, "date_created": str})
+END_USER = Shape(
+    ("sid",), {"friendly_name": str, "type": str, "attributes": dict, "date_created": str}
+)
+ENTITY_ASSIGNMENT = Shape(("sid", "object_sid"))
+ENDPOINT_ASSIGNMENT = Shape(("sid", "channel_endpoint_sid"))
 
 
 def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
@@ -33,27 +45,35 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
     account = f"{API_2010}/2010-04-01/Accounts/{client.account_sid}"
     hub = f"{TRUSTHUB}/v1"
 
-    def read(url: str, key: str | None = None, **filters: str) -> Future[list[Record]]:
-        return pool.submit(list_all, client, url, key=key, **filters)
+    def read(
+        url: str, shape: Shape, key: str | None = None, **filters: str
+    ) -> Future[list[Record]]:
+        return pool.submit(list_all, client, url, key=key, shape=shape, **filters)
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="cnamctl-read") as pool:
-        numbers_f = read(f"{account}/IncomingPhoneNumbers.json", "incoming_phone_numbers")
-        callers_f = read(f"{account}/OutgoingCallerIds.json", "outgoing_caller_ids")
-        profiles_f = read(f"{hub}/CustomerProfiles")
-        products_f = read(f"{hub}/TrustProducts", PolicySid=CNAM_POLICY_SID)
-        users_f = read(f"{hub}/EndUsers")
+        numbers_f = read(f"{account}/IncomingPhoneNumbers.json", NUMBER, "incoming_phone_numbers")
+        callers_f = read(f"{account}/OutgoingCallerIds.json", CALLER_ID, "outgoing_caller_ids")
+        profiles_f = read(f"{hub}/CustomerProfiles", BUSINESS_PROFILE)
+        products_f = read(f"{hub}/TrustProducts", TRUST_PRODUCT, PolicySid=CNAM_POLICY_SID)
+        users_f = read(f"{hub}/EndUsers", END_USER)
 
         profiles, products = _result(profiles_f), _result(products_f)
         bp_numbers = {
-            p["sid"]: read(f"{hub}/CustomerProfiles/{p['sid']}/ChannelEndpointAssignments")
+            p["sid"]: read(
+                f"{hub}/CustomerProfiles/{p['sid']}/ChannelEndpointAssignments",
+                ENDPOINT_ASSIGNMENT,
+            )
             for p in profiles
         }
         tp_numbers = {
-            p["sid"]: read(f"{hub}/TrustProducts/{p['sid']}/ChannelEndpointAssignments")
+            p["sid"]: read(
+                f"{hub}/TrustProducts/{p['sid']}/ChannelEndpointAssignments", ENDPOINT_ASSIGNMENT
+            )
             for p in products
         }
         tp_entities = {
-            p["sid"]: read(f"{hub}/TrustProducts/{p['sid']}/EntityAssignments") for p in products
+            p["sid"]: read(f"{hub}/TrustProducts/{p['sid']}/EntityAssignments", ENTITY_ASSIGNMENT)
+            for p in products
         }
 
         snapshot = Snapshot(account_sid=client.account_sid)

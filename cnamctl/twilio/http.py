@@ -1,73 +1,158 @@
-"""An HttpClient for the twilio SDK that sends every request to one base URL.
+"""The twilio SDK's HttpClient, as cnamctl needs it.
 
-Twilio's SDK builds absolute URLs on its public hosts (api.twilio.com,
-trusthub.twilio.com, ...). Pointing it at the emulator, or at a recording proxy,
-only needs the scheme and host swapped; paths of the two APIs don't collide.
+Every request
+
+1. goes to the base URL when one is set (the emulator, a recording proxy: the
+   SDK builds URLs on Twilio's hosts, and only scheme and host are swapped; paths
+   of the two APIs do not collide), and only ever to a Twilio host: a URL
+   elsewhere (a next-page link a server made up) is refused, so the credentials
+   never travel to another host;
+2. waits for a slot of the account's rate limiter (``ratelimit.py``; unlimited
+   unless ``apply --max-rps`` set one) and tells it about 429s and successes;
+3. is bounded: a connect timeout, a read timeout (silence on the socket) and an
+   overall deadline (``deadline.py``), which also stops a server trickling bytes;
+4. returns only an answer shaped like Twilio's (``answers.py``), and a page only
+   while paging moves forward and ends (``paging.py``, which also bounds the
+   SDK's own ``.list()`` calls): anything else raises NotTwilioError naming the
+   server.
+
+GETs are idempotent, so they are retried here, each failure kind under its own
+budget (``ReadRetries``): 429 and 5xx patiently, an unreachable server a couple
+of times quickly, a timeout once. Writes are sent once: apply resolves an
+ambiguous write by reading back first. Request counts are kept per method for
+benchmarks and ``-v``; credentials are never logged.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
 from collections import Counter
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from requests.adapters import HTTPAdapter
+import requests
+from requests.exceptions import (
+    ChunkedEncodingError,
+    ConnectTimeout,
+    ContentDecodingError,
+    ReadTimeout,
+    RequestException,
+    Timeout,
+)
 from requests.exceptions import ConnectionError as RequestsConnectionError
-from requests.exceptions import Timeout
-from twilio.http.http_client import TwilioHttpClient
-from twilio.http.response import Response
+from twilio.http import HttpClient
 
+from cnamctl.errors import NotTwilioError
+from cnamctl.twilio.answers import Answer, parse_answer
+from cnamctl.twilio.deadline import WATCHDOG, WatchedAdapter
+from cnamctl.twilio.paging import PagingGuard
+from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
+from cnamctl.twilio.timeouts import (
+    DEFAULT_TIMEOUTS,
+    ConnectTimedOut,
+    DeadlineExceeded,
+    ReadTimedOut,
+    Timeouts,
+)
+from cnamctl.twilio.url import ApiUrl, is_twilio_host, server_of
 
 _log = logging.getLogger("cnamctl.http")
 
+OK = 200
+THROTTLED = 429
 
-class RewritingHttpClient(TwilioHttpClient):
-    """TwilioHttpClient with a base-URL override, a sized pool, GET retries and
-    request accounting.
 
-    ``base_url=None`` talks to Twilio itself. GETs are idempotent, so 429s, 5xx and
-    connection errors are retried here under ``read_retry``; writes are never
-    retried here (apply resolves an ambiguous write by reading back first).
-    Request counts are kept per method so callers (benchmarks, ``-v``) can report
-    them; credentials are never logged.
-    """
+@dataclass(frozen=True)
+class ReadRetries:
+    """Retry budgets of one GET, by failure kind."""
+
+    answers: RetryPolicy = field(default_factory=RetryPolicy)  # 429, 5xx
+    unreachable: RetryPolicy = field(  # refused, unresolvable, reset, cut off
+        default_factory=lambda: RetryPolicy(
+            max_attempts=3, base_delay=0.2, max_delay=1.0, total_timeout=5.0
+        )
+    )
+    timeouts: RetryPolicy = field(  # connect or read timeout, deadline
+        default_factory=lambda: RetryPolicy(
+            max_attempts=2, base_delay=0.2, max_delay=1.0, total_timeout=120.0
+        )
+    )
+
+
+_JSON_TYPES = ("application/json", "application/scim+json")  # else a form, as the SDK does
+_CUT_OFF = (RequestsConnectionError, ChunkedEncodingError, ContentDecodingError)
+
+
+class _Counts:
+    """Request and retry counts, shared by a client and its ``paced`` twins."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_method: Counter[str] = Counter()
+        self.retries = 0
+
+
+class RewritingHttpClient(HttpClient):
+    """See the module docstring. ``base_url=None`` talks to Twilio itself."""
 
     def __init__(
         self,
-        base_url: str | None = None,
+        base_url: str | ApiUrl | None = None,
         *,
-        timeout: float = 30.0,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
         pool_size: int = 32,
-        read_retry: RetryPolicy | None = None,
+        retries: ReadRetries | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
-        super().__init__(pool_connections=True, timeout=timeout)
-        self._base = urlsplit(base_url.rstrip("/")) if base_url else None
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
-        assert self.session is not None
+        super().__init__(logging.getLogger("cnamctl.http.sdk"), False, None)
+        if isinstance(base_url, str):
+            base_url = ApiUrl.parse(base_url)
+        self.base = base_url
+        self.timeouts = timeouts
+        self.retries_policy = retries or ReadRetries()
+        self.limiter = limiter or RateLimiter(None)
+        self.session = requests.Session()
+        adapter = WatchedAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
-        self._lock = threading.Lock()
-        self.request_counts: Counter[str] = Counter()
-        self.retries = 0
-        self.read_retry = read_retry or RetryPolicy()
-        # Quiet the SDK's own per-request INFO logging; ours is below.
-        self.logger = logging.getLogger("cnamctl.http.sdk")
-        self.logger.setLevel(logging.WARNING)
+        self._watchdog = WATCHDOG
+        self._paging = PagingGuard()
+        self._counts = _Counts()
+        self._local = threading.local()
+
+    def paced(self, limiter: RateLimiter) -> RewritingHttpClient:
+        """A twin paced by ``limiter``, sharing this client's connections and counts."""
+        twin = copy.copy(self)
+        twin.limiter = limiter
+        twin._local = threading.local()
+        return twin
+
+    # --- where a request goes --------------------------------------------------------
 
     def rewrite(self, url: str) -> str:
-        if self._base is None:
-            return url
+        """``url`` aimed at the base URL; NotTwilioError for a host that is not Twilio's."""
         parts = urlsplit(url)
-        if not parts.hostname or not parts.hostname.endswith("twilio.com"):
+        if parts.scheme != "https" or not is_twilio_host(parts.hostname):
+            raise NotTwilioError(
+                f"refusing to send the Twilio credentials to {server_of(url)}: "
+                "not one of Twilio's hosts (a server answered with a link there)"
+            )
+        if self.base is None:
             return url
-        prefix = self._base.path.rstrip("/")
-        return urlunsplit(
-            (self._base.scheme, self._base.netloc, prefix + parts.path, parts.query, "")
-        )
+        path = self.base.path + parts.path
+        return urlunsplit((self.base.scheme, self.base.server, path, parts.query, ""))
+
+    def server(self, url: str) -> str:
+        """``host[:port]`` a request for ``url`` goes to, for messages."""
+        return self.base.server if self.base else server_of(url)
+
+    # --- sending ---------------------------------------------------------------------
 
     def request(  # type: ignore[override]
         self,
@@ -79,28 +164,36 @@ class RewritingHttpClient(TwilioHttpClient):
         auth: tuple[str, str] | None = None,
         timeout: float | None = None,
         allow_redirects: bool = False,
-    ) -> Response:
+    ) -> Answer:
+        timeouts = Timeouts.within(timeout) if timeout else self.timeouts
+        send = (method, url, params, data, headers, auth, timeouts, allow_redirects)
         if method.upper() != "GET":
-            return self._send(method, url, params, data, headers, auth, timeout, allow_redirects)
-        budget = self.read_retry.start()
+            return self._send(*send)
+        policy = self.retries_policy
+        answers, unreachable, slow = (
+            policy.answers.start(),
+            policy.unreachable.start(),
+            policy.timeouts.start(),
+        )
         while True:
             try:
-                response = self._send(
-                    method, url, params, data, headers, auth, timeout, allow_redirects
-                )
-            except (RequestsConnectionError, Timeout):
-                wait = budget.next_wait()
+                response = self._send(*send)
+            except Timeout:
+                wait = slow.next_wait()
+                if wait is None:
+                    raise
+            except _CUT_OFF:
+                wait = unreachable.next_wait()
                 if wait is None:
                     raise
             else:
                 if response.status_code not in RETRYABLE_STATUS:
                     return response
-                retry_after = parse_retry_after((response.headers or {}).get("Retry-After"))
-                wait = budget.next_wait(retry_after)
+                wait = answers.next_wait(_retry_after(response))
                 if wait is None:
                     return response
-            with self._lock:
-                self.retries += 1
+            with self._counts.lock:
+                self._counts.retries += 1
             time.sleep(wait)
 
     def _send(
@@ -111,22 +204,46 @@ class RewritingHttpClient(TwilioHttpClient):
         data: dict[str, object] | None,
         headers: dict[str, str] | None,
         auth: tuple[str, str] | None,
-        timeout: float | None,
+        timeouts: Timeouts,
         allow_redirects: bool,
-    ) -> Response:
+    ) -> Answer:
         target = self.rewrite(url)
+        self.limiter.acquire()
+        self._local.retry_after = None
         started = time.perf_counter()
-        response: Any = None
+        status: object = "ERR"
+        as_json = (headers or {}).get("Content-Type") in _JSON_TYPES
         try:
-            response = super().request(
-                method, target, params, data, headers, auth, timeout, allow_redirects
-            )
-            return response
+            with self._watchdog.watch(timeouts.total) as watch:
+                try:
+                    raw = self.session.request(
+                        method.upper(),
+                        target,
+                        params=params,  # type: ignore[arg-type]  # the SDK's form values
+                        data=None if as_json else data,
+                        json=data if as_json else None,
+                        headers=headers,
+                        auth=auth,
+                        timeout=(timeouts.connect, timeouts.read),
+                        allow_redirects=allow_redirects,
+                    )
+                    text = raw.text
+                except RequestException as err:
+                    _reword(err, timeouts, deadline_passed=watch.expired)
+                if watch.expired:  # cut off at the deadline, yet parsed as if complete
+                    message = f"no complete answer within {timeouts.total:g} s"
+                    raise DeadlineExceeded(message, request=raw.request)
+            status = raw.status_code
+            self._observe(raw.status_code, raw.headers)
+            server = self.server(url)
+            body = parse_answer(server, raw.status_code, text, raw.headers)
+            if body is not None and method.upper() == "GET" and raw.status_code == OK:
+                self._paging.check(url, body, server)
+            return Answer(raw.status_code, text, raw.headers, body)
         finally:
-            with self._lock:
-                self.request_counts[method.upper()] += 1
+            with self._counts.lock:
+                self._counts.by_method[method.upper()] += 1
             if _log.isEnabledFor(logging.DEBUG):
-                status = response.status_code if response is not None else "ERR"
                 _log.debug(
                     "%s %s -> %s (%.0f ms)",
                     method.upper(),
@@ -135,7 +252,50 @@ class RewritingHttpClient(TwilioHttpClient):
                     (time.perf_counter() - started) * 1000,
                 )
 
+    def _observe(self, status: int, headers: Mapping[str, str]) -> None:
+        """Tell the limiter; keep this thread's Retry-After for apply's retry loop."""
+        if status == THROTTLED:
+            retry_after = parse_retry_after(headers.get("Retry-After"))
+            self._local.retry_after = retry_after
+            self.limiter.throttled(retry_after)
+        elif status < 500:
+            self.limiter.succeeded()
+
+    def last_retry_after(self) -> float | None:
+        """Retry-After (seconds) of this thread's last answer, if it was a 429: the SDK's
+        TwilioRestException carries no headers, and apply's retry loop needs it."""
+        value: float | None = getattr(self._local, "retry_after", None)
+        return value
+
+    # --- accounting ------------------------------------------------------------------
+
+    @property
+    def request_counts(self) -> Counter[str]:
+        return self._counts.by_method
+
+    @property
+    def retries(self) -> int:
+        return self._counts.retries
+
     @property
     def total_requests(self) -> int:
-        with self._lock:
-            return sum(self.request_counts.values())
+        with self._counts.lock:
+            return sum(self._counts.by_method.values())
+
+
+def _reword(err: RequestException, timeouts: Timeouts, *, deadline_passed: bool) -> NoReturn:
+    """Raise ``err`` again; a timeout as ours, saying which bound it hit and its seconds."""
+    if deadline_passed:
+        message = f"no complete answer within {timeouts.total:g} s"
+        raise DeadlineExceeded(message, request=err.request) from err
+    if isinstance(err, ConnectTimeout):
+        message = f"no connection within {timeouts.connect:g} s (connect timeout)"
+        raise ConnectTimedOut(message, request=err.request) from err
+    if isinstance(err, ReadTimeout):
+        message = f"nothing for {timeouts.read:g} s (read timeout)"
+        raise ReadTimedOut(message, request=err.request) from err
+    raise err
+
+
+def _retry_after(response: Answer) -> float | None:
+    return parse_retry_after((response.headers or {}).get("Retry-After"))

@@ -1,9 +1,8 @@
-"""Where Twilio traffic goes: real Twilio, an emulator URL, or the embedded emulator.
+"""Where Twilio traffic goes: real Twilio, a base URL (``--api-url``), or the
+embedded emulator (``embedded.py``), and how each account's client is made there.
 
-The embedded emulator runs in a background thread of this process, its state in
-a local SQLite file (``.cnamctl/emulator.sqlite`` or ``$CNAMCTL_EMULATOR_DB``)
-that persists between invocations, seeded on first use with the demo account
-that matches the example manifests.
+``Endpoint.label`` is the one form of the target meant for people: it never holds
+a URL's userinfo (``url.py``), so commands print it as it is.
 """
 
 from __future__ import annotations
@@ -11,20 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import yaml
 from twilio.rest import Client
 
 from cnamctl.manifest.model import Account
+from cnamctl.text import inert
 from cnamctl.twilio.accounts import account_credentials
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials
-
-DEFAULT_EMULATOR_DB = ".cnamctl/emulator.sqlite"
-EMBEDDED_REVIEW_DELAY = 20.0  # seconds: long enough to see pending review, short for a demo
+from cnamctl.twilio.embedded import serve_embedded
+from cnamctl.twilio.timeouts import DEFAULT_TIMEOUTS, Timeouts, timeouts_from_env
+from cnamctl.twilio.url import ApiUrl
 
 
 @dataclass(frozen=True)
@@ -37,66 +34,58 @@ class Target:
 class Endpoint:
     """Where traffic goes, and how each account's client is made there."""
 
-    api_url: str | None  # None: Twilio itself
-    label: str
-    env: Mapping[str, str]
-    embedded: bool = False
+    api_url: ApiUrl | None  # None: Twilio itself
+    label: str  # for people, ready to print: "Twilio", "emulator at http://***@host:port"
+    env: Mapping[str, str] = field(repr=False)
+    embedded: Credentials | None = None  # the embedded emulator's demo account
+    max_rps: float | None = None  # pace every client made here (apply --max-rps)
+    timeouts: Timeouts = DEFAULT_TIMEOUTS  # of every request ($CNAMCTL_HTTP_TIMEOUT)
+
+    def __str__(self) -> str:
+        return self.label
 
     def default_credentials(self) -> Credentials:
-        return demo_credentials() if self.embedded else Credentials.from_env(self.env)
+        return self.embedded or Credentials.from_env(self.env)
 
     def client_for(self, account: Account | None = None) -> Client:
-        """A client for ``account`` (None: the account the environment names)."""
+        """A client for ``account`` (None: the account the environment names), paced
+        at ``max_rps`` by a limiter of its own (Twilio limits each account apart)."""
         if account is None:
-            return make_client(self.default_credentials(), self.api_url)
-        parent = demo_credentials() if self.embedded else None  # else read when needed
-        return make_client(
-            account_credentials(account, self.env, self.api_url, parent), self.api_url
-        )
-
-
-def demo_seed_path() -> Path:
-    return Path(str(resources.files("cnamctl.emulator") / "demo_seed.yaml"))
-
-
-def demo_credentials() -> Credentials:
-    seed = yaml.safe_load(demo_seed_path().read_text())
-    account = seed["accounts"][0]
-    return Credentials(account["sid"], account["sid"], account["auth_token"])
+            credentials = self.default_credentials()
+        else:  # the embedded demo account is the parent of every embedded subaccount
+            credentials = account_credentials(
+                account, self.env, self.api_url, self.embedded, timeouts=self.timeouts
+            )
+        return make_client(credentials, self.api_url, timeout=self.timeouts, max_rps=self.max_rps)
 
 
 @contextmanager
 def open_endpoint(
-    api_url: str | None, embedded: bool, env: Mapping[str, str] | None = None
+    api_url: str | ApiUrl | None,
+    embedded: bool,
+    env: Mapping[str, str] | None = None,
+    *,
+    max_rps: float | None = None,
 ) -> Iterator[Endpoint]:
-    """Twilio, an emulator at ``api_url``, or the embedded emulator (served for the
-    duration of the block)."""
+    """Twilio, the server at ``api_url``, or the embedded emulator (served for the
+    duration of the block). A malformed ``api_url`` is a UsageError."""
     env = os.environ if env is None else env
+    if isinstance(api_url, str):
+        api_url = ApiUrl.parse(api_url)
+    timeouts = timeouts_from_env(env)
     if not embedded:
-        label = f"emulator at {api_url}" if api_url else "Twilio"
-        yield Endpoint(api_url, label, env)
+        label = f"emulator at {api_url.display}" if api_url else "Twilio"
+        yield Endpoint(api_url, label, env, None, max_rps, timeouts)
         return
-
-    from cnamctl.emulator import Emulator, EmulatorConfig
-
-    db = Path(env.get("CNAMCTL_EMULATOR_DB") or DEFAULT_EMULATOR_DB)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    emulator = Emulator(
-        db_path=str(db),
-        seed=str(demo_seed_path()),
-        config=EmulatorConfig(
-            review_mode="auto-approve",
-            review_delay=EMBEDDED_REVIEW_DELAY,
-            auto_verify_caller_ids=True,
-        ),
-    )
-    with emulator, emulator.serve(host="127.0.0.1", port=0) as server:
-        yield Endpoint(server.base_url, f"embedded emulator ({db})", env, embedded=True)
+    with serve_embedded(env) as served:
+        label = f"embedded emulator ({inert(str(served.db_path), keep_lines=False)})"
+        url = ApiUrl.parse(served.base_url)
+        yield Endpoint(url, label, env, served.credentials, max_rps, timeouts)
 
 
 @contextmanager
 def open_target(
-    api_url: str | None, embedded: bool, env: Mapping[str, str] | None = None
+    api_url: str | ApiUrl | None, embedded: bool, env: Mapping[str, str] | None = None
 ) -> Iterator[Target]:
     """One client for the account the environment (or the embedded demo) names."""
     with open_endpoint(api_url, embedded, env) as endpoint:

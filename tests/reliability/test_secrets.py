@@ -166,3 +166,49 @@ def test_import_shows_no_secret(
 
 def _secret_variable(env: dict[str, str]) -> str:
     return "TWILIO_API_SECRET" if env.get("TWILIO_API_KEY") else "TWILIO_AUTH_TOKEN"
+
+
+URL_PASSWORD = "url-PASSWORD-SECRET-4411"
+
+
+def test_a_password_in_the_api_url_is_never_shown(
+    serve_live: Callable[..., Live],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--api-url http://user:pw@host`` (a proxy login pasted into the URL): the
+    userinfo is never sent (the Twilio credentials authenticate every request) and
+    never printed: apply's "Applying ... to" line shows it as ``***``."""
+    live = serve_live(auto_verify_caller_ids=True, review_delay=0.0)
+    host = live.base_url.split("://", 1)[1]
+    with_login = f"http://proxy-user:{URL_PASSWORD}@{host}"
+    env = token_env(with_login)
+    monkeypatch.chdir(tmp_path)
+    caplog.set_level(logging.DEBUG)
+    desired = str(manifests(tmp_path / "manifests"))
+
+    def ok(*args: str, option: bool = False) -> Result:
+        extra = ["--api-url", with_login] if option else []
+        result = live.cli(["-vv", *args[:1], *extra, *args[1:]], env)
+        assert result.exit_code in (0, 2), result.output
+        return result
+
+    for fmt in ("text", "json", "markdown"):
+        ok("plan", "--format", fmt, desired)
+    applied = ok("apply", "--auto-approve", desired, option=True)
+    assert f"to emulator at http://***@{host}" in applied.stderr, applied.stderr
+    ok("status", desired)
+    ok("import", "--out", str(tmp_path / "imported"))
+    closed = live.cli(["plan", desired], token_env(f"http://proxy-user:{URL_PASSWORD}@127.0.0.1:9"))
+    assert closed.exit_code == 1 and "the server at 127.0.0.1:9" in closed.stderr
+    bad = live.cli(["plan", desired], token_env(f"http://proxy-user:{URL_PASSWORD}@[::1"))
+    assert bad.exit_code == 1 and "http://***@[::1" in bad.stderr
+
+    assert live.writes() > 0, "the apply must really have written"
+    assert_nowhere(
+        forms_of("proxy-user", URL_PASSWORD),
+        live.runs,
+        caplog.text,
+        everything_written(tmp_path),
+    )

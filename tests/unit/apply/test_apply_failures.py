@@ -49,3 +49,11 @@ def test_messages_name_the_cause_without_request_details():
     reset = ConnectionError(ProtocolError("aborted", ConnectionResetError(104, "reset")))
     assert classify(reset).message == "connection lost (ConnectionResetError)"
     assert classify(rest(429, 20429)).message == "HTTP 429 (code 20429): msg"
+
+
+def test_a_non_twilio_answer_keeps_its_own_message():
+    from cnamctl.errors import NotTwilioError
+
+    failure = classify(NotTwilioError("the server at proxy.example answered HTML"))
+    assert failure.kind is FailureKind.REJECTED
+    assert failure.message == "the server at proxy.example answered HTML"

@@ -42,7 +42,7 @@ def _record(mode: str) -> None:
             text = _plan_json(make_client(creds), creds.account_sid)
     else:
         from cnamctl.emulator import Emulator
-        from cnamctl.twilio.target import demo_credentials, demo_seed_path
+        from cnamctl.twilio.embedded import demo_credentials, demo_seed_path
 
         creds = demo_credentials()
         emulator = Emulator(db_path=":memory:", seed=str(demo_seed_path()))
@@ -66,7 +66,7 @@ def test_plan_replayed_from_the_cassette_matches_the_recorded_plan():
 
 
 def test_cassette_holds_no_credentials():
-    from cnamctl.twilio.target import demo_credentials
+    from cnamctl.twilio.embedded import demo_credentials
 
     text = (CASSETTE_DIR / CASSETTE).read_text()
     token = demo_credentials().password

@@ -37,3 +37,39 @@ def test_secret_is_not_in_repr():
     creds = Credentials(SID, SID, "super-secret-token")
     assert "super-secret-token" not in repr(creds)
     assert "super-secret-token" not in str(creds)
+
+
+@pytest.mark.parametrize(
+    ("variable", "bad"),
+    [
+        ("TWILIO_AUTH_TOKEN", "tok\u00e9n"),
+        ("TWILIO_AUTH_TOKEN", "to ken"),
+        ("TWILIO_ACCOUNT_SID", SID + "\u200b"),
+        ("TWILIO_API_SECRET", "s\u20acret"),
+    ],
+)
+def test_a_value_that_cannot_be_sent_is_refused_by_name_not_by_value(variable, bad):
+    env = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": "tok"}
+    if variable == "TWILIO_API_SECRET":
+        env |= {"TWILIO_API_KEY": "SK" + "2" * 32}
+    env[variable] = bad
+    with pytest.raises(UsageError) as info:
+        Credentials.from_env(env)
+    message = str(info.value)
+    assert message.startswith(f"{variable} holds a character Twilio credentials never contain")
+    assert bad not in message
+    assert "position" in message
+
+
+def test_credentials_made_directly_are_checked_too():
+    with pytest.raises(UsageError, match="the secret holds a character"):
+        Credentials(SID, SID, "t\u00f6k")
+
+
+def test_where_credentials_came_from_is_kept_for_messages():
+    key = Credentials.from_env(
+        {"TWILIO_ACCOUNT_SID": SID, "TWILIO_API_KEY": "SK" + "2" * 32, "TWILIO_API_SECRET": "s"}
+    )
+    token = Credentials.from_env({"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": "t"})
+    assert (key.is_api_key, key.source) == (True, "TWILIO_API_KEY/TWILIO_API_SECRET")
+    assert (token.is_api_key, token.source) == (False, "TWILIO_AUTH_TOKEN")

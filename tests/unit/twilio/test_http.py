@@ -1,4 +1,9 @@
-"""The SDK's HttpClient wrapper: host rewriting and GET retries, against a local server."""
+"""The SDK's HttpClient: host rewriting, Twilio hosts only, GET retries by failure
+kind, pacing by the account's rate limiter, against a scripted local server.
+
+(Servers that misbehave -- silence, trickles, HTML, endless paging -- are in
+tests/reliability/test_servers.py.)
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cnamctl.twilio.http import RewritingHttpClient
+from cnamctl.errors import NotTwilioError, UsageError
+from cnamctl.twilio import Credentials, make_client, paced
+from cnamctl.twilio.http import ReadRetries, RewritingHttpClient
+from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RetryPolicy
 
 
@@ -23,13 +31,39 @@ def test_rewrites_twilio_hosts_keeping_path_and_query():
         http.rewrite("https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json")
         == "http://127.0.0.1:4010/prefix/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json"
     )
-    assert http.rewrite("https://example.com/x") == "https://example.com/x"
 
 
-def test_no_base_url_leaves_urls_alone():
+def test_no_base_url_leaves_twilio_urls_alone():
     http = RewritingHttpClient(None)
     url = "https://trusthub.twilio.com/v1/EndUsers"
     assert http.rewrite(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/x",
+        "https://eviltwilio.com/v1/EndUsers",
+        "https://api.twilio.com.example.net/2010-04-01/x.json",
+        "http://api.twilio.com/2010-04-01/x.json",  # Twilio is https only
+    ],
+)
+@pytest.mark.parametrize("base", [None, "http://127.0.0.1:4010"])
+def test_credentials_only_ever_go_to_a_twilio_host(url, base):
+    with pytest.raises(NotTwilioError, match="refusing to send the Twilio credentials"):
+        RewritingHttpClient(base).rewrite(url)
+
+
+def test_userinfo_of_the_base_url_is_never_used():
+    http = RewritingHttpClient("http://proxy-user:proxy-pass@127.0.0.1:4010")
+    rewritten = http.rewrite("https://api.twilio.com/2010-04-01/x.json")
+    assert rewritten == "http://127.0.0.1:4010/2010-04-01/x.json"
+    assert http.server("https://api.twilio.com/") == "127.0.0.1:4010"
+
+
+def test_a_malformed_base_url_is_a_usage_error():
+    with pytest.raises(UsageError, match="not a usable URL"):
+        RewritingHttpClient("http://[::1")
 
 
 class _Script(BaseHTTPRequestHandler):
@@ -68,9 +102,15 @@ def scripted() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
-def _client(server: ThreadingHTTPServer, **policy: float) -> RewritingHttpClient:
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    return RewritingHttpClient(base, read_retry=RetryPolicy(base_delay=0.01, **policy))
+def _base(server: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _client(
+    server: ThreadingHTTPServer, limiter: RateLimiter | None = None, **policy: float
+) -> RewritingHttpClient:
+    retries = ReadRetries(answers=RetryPolicy(base_delay=0.01, **policy))  # type: ignore[arg-type]
+    return RewritingHttpClient(_base(server), retries=retries, limiter=limiter)
 
 
 def test_get_retries_429_and_5xx_then_succeeds(scripted):
@@ -78,6 +118,7 @@ def test_get_retries_429_and_5xx_then_succeeds(scripted):
     http = _client(scripted)
     response = http.request("GET", "https://api.twilio.com/2010-04-01/x.json")
     assert response.status_code == 200
+    assert response.body == {"ok": True}
     assert len(scripted.seen) == 3
     assert http.retries == 2
     assert http.request_counts["GET"] == 3
@@ -97,6 +138,46 @@ def test_writes_are_never_retried_here(scripted):
     response = http.request("POST", "https://trusthub.twilio.com/v1/EndUsers", data={"a": "b"})
     assert response.status_code == 503
     assert scripted.seen == [("POST", "/v1/EndUsers")]
+
+
+def test_every_attempt_takes_a_slot_of_the_limiter(scripted, clock):
+    """GET retries are paced too: three attempts, three slots at 10 per second."""
+    limiter = RateLimiter(10, burst=1, clock=clock, sleep=clock.sleep)
+    scripted.script = [(503, {}), (503, {}), (200, {})]
+    http = _client(scripted, limiter)
+    http.request("GET", "https://api.twilio.com/2010-04-01/x.json")
+    assert len(scripted.seen) == 3
+    assert clock.now - 100.0 == pytest.approx(0.2)  # the second and third waited 0.1 s each
+    assert limiter.reserve() == pytest.approx(0.1)  # the fourth slot comes next
+
+
+def test_a_429_is_told_to_the_limiter_and_kept_per_thread(scripted, clock):
+    limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
+    scripted.script = [(429, {"Retry-After": "3"}), (201, {})]
+    http = _client(scripted, limiter)
+    url = "https://trusthub.twilio.com/v1/EndUsers"
+    assert http.request("POST", url).status_code == 429
+    assert http.last_retry_after() == 3.0
+    assert limiter.throttle_events == 1
+    seen: list[float | None] = []
+    other = threading.Thread(target=lambda: seen.append(http.last_retry_after()))
+    other.start()
+    other.join()
+    assert seen == [None]
+    assert limiter.reserve() == pytest.approx(3.0)  # everyone waits out Retry-After
+    assert http.request("POST", url).status_code == 201
+    assert http.last_retry_after() is None
+
+
+def test_paced_twins_share_connections_and_counts(scripted):
+    client = make_client(Credentials("AC" + "1" * 32, "AC" + "1" * 32, "t"), _base(scripted))
+    twin, http = paced(client, 25.0)
+    assert twin is not client and http.limiter.max_rate == 25.0
+    assert paced(twin, 25.0) == (twin, http), "already paced at that rate: itself"
+    twin.request("GET", "https://api.twilio.com/2010-04-01/x.json")
+    assert client.http_client.request_counts["GET"] == 1  # type: ignore[attr-defined]
+    assert client.http_client.limiter.max_rate is None  # type: ignore[attr-defined]
+    assert http.session is client.http_client.session  # type: ignore[attr-defined]
 
 
 def test_api_url_must_be_an_http_url():

@@ -1,4 +1,8 @@
-"""A client-side rate limit shared by every worker of an apply.
+"""A client-side rate limit shared by every request of one account's client.
+
+Twilio limits requests per account, so the limiter sits in the HTTP client of an
+account (``http.py``): reads and writes, every worker, every retry take a slot.
+``apply --max-rps`` sets it; the other commands run without one.
 
 A token bucket (in its virtual-scheduling form, GCRA): at most ``rate`` requests
 per second on average, bursts of up to ``burst``. Each ``acquire`` reserves the
