@@ -4,7 +4,8 @@ Every collection is read with list calls at PageSize 1000 (never one GET per
 resource), as plain JSON pages (``pages.py``). The five top-level collections
 are read at once; then the per-profile and per-product assignment lists, also at
 once. Concurrency is bounded by ``max_workers``; every request is bounded by the
-HTTP client's timeout and read-retry budget.
+HTTP client's timeout and read-retry budget. A trust product deleted while it is
+being read (its assignment lists answer 404) is left out, as if read a moment later.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from twilio.base.exceptions import TwilioException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
@@ -94,6 +95,12 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
                 number_assignments=_endpoint_map(_result(bp_numbers[p["sid"]])),
             )
         for p in products:
+            entities, endpoints = (
+                _unless_gone(tp_entities[p["sid"]]),
+                _unless_gone(tp_numbers[p["sid"]]),
+            )
+            if entities is None or endpoints is None:
+                continue  # deleted since the product list was read (another apply's duplicate)
             snapshot.trust_products[p["sid"]] = LiveTrustProduct(
                 sid=p["sid"],
                 friendly_name=p.get("friendly_name") or "",
@@ -101,10 +108,8 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
                 email=p.get("email"),
                 policy_sid=p.get("policy_sid") or "",
                 errors=tuple(p.get("errors") or ()),
-                entity_assignments={
-                    a["object_sid"]: a["sid"] for a in _result(tp_entities[p["sid"]])
-                },
-                number_assignments=_endpoint_map(_result(tp_numbers[p["sid"]])),
+                entity_assignments={a["object_sid"]: a["sid"] for a in entities},
+                number_assignments=_endpoint_map(endpoints),
                 date_updated=p.get("date_updated"),
                 date_created=p.get("date_created"),
             )
@@ -131,6 +136,20 @@ def _result(future: Future[list[Record]]) -> list[Record]:
     try:
         return future.result()
     except (TwilioException, OSError) as err:  # requests' connection errors are OSErrors
+        raise access_error(err) from None
+
+
+def _unless_gone(future: Future[list[Record]]) -> list[Record] | None:
+    """A product's assignment list, or None when the product itself answers 404: it
+    was deleted between the product list and this one (a concurrent apply removing
+    its duplicate), so it is not part of the account any more."""
+    try:
+        return future.result()
+    except TwilioRestException as err:
+        if err.status == 404:
+            return None
+        raise access_error(err) from None
+    except (TwilioException, OSError) as err:
         raise access_error(err) from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from twilio.base.exceptions import TwilioRestException
 
 from cnamctl.emulator import Emulator
 from cnamctl.live.reader import read_snapshot
@@ -146,3 +147,28 @@ def _total(stats: dict) -> int:
 
 def _methods(stats: dict) -> set[str]:
     return {key.split(" ")[0] for key in stats["requests"]}
+
+
+def test_a_product_deleted_while_it_is_read_is_left_out(served, monkeypatch):
+    """Another apply deletes its duplicate product between the product list and the
+    product's assignment lists: the snapshot is as if read a moment later."""
+    from cnamctl.live import reader
+
+    _, base_url = served
+    client = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), base_url)
+    small = next(
+        p.sid
+        for p in read_snapshot(client).trust_products.values()
+        if p.friendly_name == "small-brand"
+    )
+    real = reader.list_all
+
+    def list_all(client, url, **kwargs):
+        if f"/TrustProducts/{small}/" in url:
+            raise TwilioRestException(404, url, "The requested resource was not found", 20404)
+        return real(client, url, **kwargs)
+
+    monkeypatch.setattr(reader, "list_all", list_all)
+    snapshot = read_snapshot(client)
+    assert small not in snapshot.trust_products
+    assert {p.friendly_name for p in snapshot.trust_products.values()} == {"big-brand"}
