@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from cnamctl.errors import Problem
-from cnamctl.manifest.locations import nearest_location
 from cnamctl.manifest.excerpts import cite
+from cnamctl.manifest.locations import nearest_location
 from cnamctl.manifest.messages import describe, kind_of, validation_problems
 from cnamctl.manifest.model import API_VERSION, KINDS, _Resource
 from cnamctl.manifest.suggest import close_match, did_you_mean

@@ -35,7 +35,8 @@ from cnamctl.text import inert
 REDACTED = "…[redacted]"
 LIMIT = 60
 
-_SECRET_NAME = r"[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|api_?key|apikey|private_?key|credential|auth)[A-Za-z0-9_.-]*"  # noqa: E501
+_SECRET_WORD = r"token|secret|passw(?:or)?d|pwd|api_?key|private_?key|credential|auth"
+_SECRET_NAME = rf"[A-Za-z0-9_.-]*(?:{_SECRET_WORD})[A-Za-z0-9_.-]*"
 _ASSIGNMENT = re.compile(rf"(?i)(?P<name>{_SECRET_NAME})(?P<sep>\s*[=:]\s*)(?P<value>[^\s'\",;]+)")
 _KNOWN_SHAPES = re.compile(
     r"AKIA[0-9A-Z]{16}"

@@ -14,15 +14,15 @@ from cnamctl.errors import Location
 
 
 @overload
-def nearest_location(fields: Mapping[str, int], path: str | None, default: Location) -> Location:
-    ...
+def nearest_location(
+    fields: Mapping[str, int], path: str | None, default: Location
+) -> Location: ...
 
 
 @overload
 def nearest_location(
     fields: Mapping[str, int], path: str | None, default: Location | None
-) -> Location | None:
-    ...
+) -> Location | None: ...
 
 
 def nearest_location(

@@ -92,9 +92,7 @@ def parse_yaml(file: str, text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedF
     return _parse_with(yaml.SafeLoader, file, text, limits)[0]
 
 
-def _parse_with(
-    loader_class: Any, file: str, text: str, limits: Limits
-) -> tuple[ParsedFile, bool]:
+def _parse_with(loader_class: Any, file: str, text: str, limits: Limits) -> tuple[ParsedFile, bool]:
     """The file read with ``loader_class``'s parser, and whether the parser failed."""
     builder = _Builder(file, limits)
     parsed = builder.parsed
@@ -143,8 +141,22 @@ class _Frame:
     """A mapping or sequence being built."""
 
     __slots__ = (
-        "kind", "value", "prefix", "log", "start", "line", "anchor", "values", "height",
-        "key", "key_text", "has_key", "key_mode", "seen", "merges", "merge_log",
+        "anchor",
+        "has_key",
+        "height",
+        "key",
+        "key_mode",
+        "key_text",
+        "kind",
+        "line",
+        "log",
+        "merge_log",
+        "merges",
+        "prefix",
+        "seen",
+        "start",
+        "value",
+        "values",
     )  # fmt: skip
 
     def __init__(
@@ -198,7 +210,7 @@ class _Builder:
                     value: Any = event.value
                 else:
                     value = self._scalar(event)
-                line = event.start_mark.line + 1
+                line = _line(event)
                 if event.anchor is not None:
                     self._define(event, _Anchor(value, 1, 0, line, [], event.value))
                 self._add(value, line, 1, 0, None, event.value)
@@ -229,7 +241,7 @@ class _Builder:
         if construct is None:
             self._break(event, _unknown_tag(tag))
             return None
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        node = ScalarNode(tag, event.value)
         try:
             return construct(_CONSTRUCTOR, node)
         except ConstructorError as err:
@@ -242,7 +254,7 @@ class _Builder:
 
     def _open(self, event: Event, is_map: bool) -> None:
         assert isinstance(event, MappingStartEvent | SequenceStartEvent)
-        line = event.start_mark.line + 1
+        line = _line(event)
         if len(self.stack) >= self.limits.depth:
             self._limit(
                 line,
@@ -301,16 +313,17 @@ class _Builder:
         return merged
 
     def _alias(self, event: AliasEvent) -> None:
-        line = event.start_mark.line + 1
-        anchor = self.anchors.get(event.anchor)
+        line = _line(event)
+        name = event.anchor or ""
+        anchor = self.anchors.get(name)
         if anchor is None:
-            self._break(event, f"YAML syntax error: found undefined alias {cite(event.anchor)}")
+            self._break(event, f"YAML syntax error: found undefined alias {cite(name)}")
             self._add(None, line, 1, 0, None, None)
             return
         if anchor is _OPEN:
             self._break(
                 event,
-                f"unsupported YAML value: the alias {cite('*' + event.anchor)} is used inside "
+                f"unsupported YAML value: the alias {cite('*' + name)} is used inside "
                 "its own anchor (a recursive structure)",
             )
             self._add(None, line, 1, 0, None, None)
@@ -435,7 +448,7 @@ class _Builder:
         self._new_document()
 
     def _break(self, event: Event, message: str) -> None:
-        self._break_at(event.start_mark.line + 1, message)
+        self._break_at(_line(event), message)
 
     def _break_at(self, line: int, message: str) -> None:
         """This document cannot be used; the first reason is reported."""
@@ -452,6 +465,10 @@ class _MergeKeyType:
 
 _MergeKey = _MergeKeyType
 _NOT_MERGEABLE = "unsupported YAML value: expected a mapping or list of mappings for merging"
+
+
+def _line(event: Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 1
 
 
 def _graft(log: list[tuple[str, int]], prefix: str, entries: list[tuple[str, int]]) -> None:

@@ -28,8 +28,7 @@ def display_name_problem(name: str) -> str | None:
     shown = cite(name)
     if len(name) > MAX_LENGTH:
         return (
-            f"{shown} is {len(name):,} characters long; CNAM display names are at most "
-            f"{MAX_LENGTH}"
+            f"{shown} is {len(name):,} characters long; CNAM display names are at most {MAX_LENGTH}"
         )
     if not name[0].isascii() or not name[0].isalpha():
         return f"{shown} must start with a letter"

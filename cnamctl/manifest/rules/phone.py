@@ -11,7 +11,7 @@ when its text leaves no doubt about its digits:
 
 Everything else is refused, with the exact characters shown: letters (a phone
 keypad would read ``+1415555O1OO`` as another person's number), digits other
-than ASCII 0-9 (fullwidth ``４``, Arabic-Indic ``٤``, Devanagari ``४``), invisible
+than ASCII 0-9 (fullwidth, Arabic-Indic or Devanagari digits), invisible
 characters (a zero-width space), extensions (``x123``), international dialling
 prefixes (``011``, ``00``) instead of ``+``. libphonenumber, which reads all of
 these leniently, is asked only about the digits that remain.
