@@ -20,8 +20,9 @@ pull requests from forks). So a cited value is
 * a known token shape: AWS access keys (``AKIA...``), GitHub (``ghp_...``,
   ``github_pat_...``), Slack (``xox?-...``), Stripe-style (``sk_live_...``),
   JSON Web Tokens (``eyJ...``), PEM private-key headers;
-* a random-looking run: 16 or more letters and digits that switch between
-  letters and digits at least four times (a Twilio auth token is 32 hex digits).
+* a random-looking run: 16 or more letters, digits and ``+/_=-`` in which a
+  letter and a digit stand side by side at least four times (a Twilio auth token
+  is 32 hex digits; ``customer-2024-west`` has no such pair).
   Twilio SIDs (``AC``/``BU``/``SK`` and 32 hex digits) are identifiers, not
   secrets, and stay as they are.
 """
@@ -46,7 +47,7 @@ _KNOWN_SHAPES = re.compile(
     r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?"
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
 )
-_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_RUN = re.compile(r"[A-Za-z0-9+/_=-]{16,}")
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 _SWITCH = re.compile(r"[A-Za-z](?=[0-9])|[0-9](?=[A-Za-z])")
 _MIN_SWITCHES = 4

@@ -50,6 +50,7 @@ from yaml.resolver import Resolver
 from cnamctl.errors import Location, Problem
 from cnamctl.manifest.excerpts import cite, redact
 from cnamctl.manifest.limits import DEFAULT_LIMITS, Limits
+from cnamctl.text import shorten
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -60,6 +61,7 @@ _REPARSE_BYTES = 1024 * 1024
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 _SCALARS = SafeConstructor.yaml_constructors
+_READ_AS = {"int": "an integer", "float": "a number", "timestamp": "a date", "binary": "base64"}
 
 
 @dataclass(frozen=True)
@@ -247,9 +249,11 @@ class _Builder:
         except ConstructorError as err:
             self._break(event, f"unsupported YAML value: {err.problem}")
         except (ValueError, OverflowError, TypeError) as err:
-            shown = tag.rpartition(":")[2]
-            self._break(event, f"unsupported YAML value: {cite(event.value)} is not a {shown} "
-                        f"({err})")  # fmt: skip
+            kind = _READ_AS.get(tag.rpartition(":")[2], "a value")
+            reason = shorten(str(err), 120)
+            self._break(
+                event, f"unsupported YAML value: {cite(event.value)} is not {kind} ({reason})"
+            )
         return None
 
     def _open(self, event: Event, is_map: bool) -> None:

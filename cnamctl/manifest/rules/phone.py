@@ -71,14 +71,17 @@ _ALLOWED = frozenset("0123456789+ -.()")
 # Groups of digits, or an area code in parentheses; between two groups a single
 # space, '-' or '.', except right after or before parentheses. No nested
 # quantifier can split a run of digits two ways, so matching is linear.
-_WRITTEN = re.compile(r"\+?(?:\d+|\(\d{1,4}\))(?:[ .-](?:\d+|\(\d{1,4}\))|(?<=\))\d+|\(\d{1,4}\))*")
-_US_NATIONAL = re.compile(r"(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}")
-_EXTENSION = re.compile(
-    r"(?i)^(?P<number>.*?\d)\s*(?P<ext>(?:ext\.?|extension|x|#|,+|;\s*ext=|;)\s*\d+)$"
+_WRITTEN = re.compile(
+    r"\+?(?:\d+|\(\d{1,4}\))(?:[ .-](?:\d+|\(\d{1,4}\))|(?<=\))\d+|\(\d{1,4}\))*", re.ASCII
 )
-_PLAIN_US = re.compile(r"\+1(\d{10})")
-_PLAIN_E164 = re.compile(r"\+[1-9]\d{6,14}")
-_DIGIT = re.compile(r"\d")
+_US_NATIONAL = re.compile(r"(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}", re.ASCII)
+_EXTENSION = re.compile(
+    r"(?i)^(?P<number>.*?\d)\s*(?P<ext>(?:ext\.?|extension|x|#|,+|;\s*ext=|;)\s*\d+)$", re.ASCII
+)
+_PLAIN_US = re.compile(r"\+1(\d{10})", re.ASCII)
+_PLAIN_E164 = re.compile(r"\+[1-9]\d{6,14}", re.ASCII)
+_DIGIT = re.compile(r"\d")  # any script's digit: "not a phone number" needs none at all
+# Every other pattern here is re.ASCII: alone, \d also matches Arabic-Indic and fullwidth digits.
 
 
 def _characters(chars: list[str]) -> str:
@@ -172,8 +175,8 @@ def _us_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         for kind, desc in ordered
         if desc is not None and desc.national_number_pattern
     )
-    general = re.compile(f"(?:{metadata.general_desc.national_number_pattern})")
-    return general, re.compile(types)
+    general = re.compile(f"(?:{metadata.general_desc.national_number_pattern})", re.ASCII)
+    return general, re.compile(types, re.ASCII)
 
 
 def _us_type(e164: str) -> int | None:
