@@ -1,5 +1,6 @@
-"""Every bad manifest, through `cnamctl plan` against a live emulator: exit 1, every
-problem on stderr at its ``file:line``, and not a single HTTP request.
+"""Every bad manifest, through `cnamctl plan` and `cnamctl apply` against a live
+emulator: exit 1, every problem on stderr at its ``file:line``, not a single HTTP
+request, and the emulator's state unchanged.
 
 A bad manifest must be refused before cnamctl talks to Twilio: credentials are
 set and the emulator is reachable, so the only thing standing between the CLI and
@@ -58,14 +59,19 @@ def test_the_corpus_is_there_and_requests_are_counted(corpus_live: Live, tmp_pat
     assert corpus_live.requests_seen() > before
 
 
+COMMANDS = {"plan": ["plan"], "apply": ["apply", "--auto-approve"]}
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("expected", CASES, ids=lambda p: p.stem)
-def test_plan_refuses_bad_manifests_without_a_request(
-    expected: Path, fmt: str, corpus_live: Live, monkeypatch: pytest.MonkeyPatch
+def test_plan_and_apply_refuse_bad_manifests_without_a_request(
+    expected: Path, command: str, fmt: str, corpus_live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(BAD)
     before = corpus_live.requests_seen()
-    result = corpus_live.cli(["plan", "--format", fmt, _case_path(expected)])
+    state = corpus_live.dump()
+    result = corpus_live.cli([*COMMANDS[command], "--format", fmt, _case_path(expected)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
@@ -77,3 +83,4 @@ def test_plan_refuses_bad_manifests_without_a_request(
         assert any(FILE_LINE.match(line) for line in stderr), result.stderr
     assert result.stdout == "", "a refused plan prints no plan"
     assert corpus_live.requests_seen() == before, "a bad manifest must not reach Twilio"
+    assert corpus_live.dump() == state
