@@ -111,7 +111,8 @@ PhoneNumberText = Annotated[
     Field(
         min_length=1,
         description="A US standard long-code number, E.164 (`+14155550100`) or national "
-        "(`(415) 555-0100`); normalised to E.164.",
+        "(`(415) 555-0100`); normalised to E.164. ASCII digits only: letters, other "
+        "scripts' digits, invisible characters and extensions are refused.",
     ),
 ]
 LongCode = Annotated[PhoneNumberText, _reading(read_long_code)]
@@ -121,7 +122,8 @@ CallerIdNumber = Annotated[
     Field(
         min_length=1,
         description="Any valid number, E.164 (`+442071838750`) or US national "
-        "(`(415) 555-0100`); normalised to E.164.",
+        "(`(415) 555-0100`); normalised to E.164. ASCII digits only: letters, other "
+        "scripts' digits, invisible characters and extensions are refused.",
     ),
     _reading(read_caller_id),
 ]
