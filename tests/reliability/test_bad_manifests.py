@@ -13,15 +13,11 @@ directory, which is the working directory here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from cnamctl.emulator import Emulator
-
-from .live import Live, seed
+from .live import Live
 
 BAD = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "bad"
 CASES = sorted(BAD.glob("*.expected"))
@@ -34,16 +30,6 @@ def _case_path(expected: Path) -> str:
         if (BAD / candidate).exists():
             return candidate
     raise AssertionError(f"no manifest for {expected.name}")
-
-
-@pytest.fixture(scope="module")
-def corpus_live() -> Iterator[Live]:
-    """One emulator for the whole corpus; each case compares request counts."""
-    with ExitStack() as stack:
-        emulator = Emulator(":memory:", seed=seed())
-        stack.callback(emulator.close)
-        handle = stack.enter_context(emulator.serve(port=0))
-        yield Live(emulator, handle.base_url, stack)
 
 
 def test_the_corpus_is_there_and_requests_are_counted(corpus_live: Live, tmp_path: Path) -> None:

@@ -20,16 +20,13 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from cnamctl.emulator import Emulator
-
-from .live import TOKEN, Live, seed
+from .live import TOKEN, Live
 
 HEAD = "apiVersion: cnamctl/v1\nkind: CnamProfile\nname: acme-sales\nbusinessProfile: acme\n"
 PROFILE = "apiVersion: cnamctl/v1\nkind: BusinessProfile\nname: acme\nfriendlyName: Acme Corp\n"
@@ -146,15 +143,6 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def hostile_live() -> Iterator[Live]:
-    with ExitStack() as stack:
-        emulator = Emulator(":memory:", seed=seed())
-        stack.callback(emulator.close)
-        handle = stack.enter_context(emulator.serve(port=0))
-        yield Live(emulator, handle.base_url, stack)
-
-
 def run_bounded(live: Live, args: list[str]) -> Result:
     done: list[Result] = []
     thread = threading.Thread(target=lambda: done.append(live.cli(args)), daemon=True)
@@ -176,15 +164,15 @@ def test_refused_with_file_line_no_request_nothing_written(
     build: Callable[[Path], None],
     expected: str,
     command: str,
-    hostile_live: Live,
+    corpus_live: Live,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     build(tmp_path)
-    before = (hostile_live.requests_seen(), hostile_live.dump(), files_under(tmp_path))
-    result = run_bounded(hostile_live, [*COMMANDS[command], "m"])
-    after = (hostile_live.requests_seen(), hostile_live.dump(), files_under(tmp_path))
+    before = (corpus_live.requests_seen(), corpus_live.dump(), files_under(tmp_path))
+    result = run_bounded(corpus_live, [*COMMANDS[command], "m"])
+    after = (corpus_live.requests_seen(), corpus_live.dump(), files_under(tmp_path))
     output = result.output
     assert result.exit_code == 1, output[:2000]
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -200,11 +188,11 @@ def test_refused_with_file_line_no_request_nothing_written(
 
 
 def test_allowing_outside_links_still_quotes_nothing_of_a_non_manifest(
-    hostile_live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     link("x.yaml", lambda root: str(root / "secrets" / "token"))(tmp_path)
-    result = run_bounded(hostile_live, ["validate", "--allow-outside-links", "m"])
+    result = run_bounded(corpus_live, ["validate", "--allow-outside-links", "m"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "error: m/x.yaml:1: a manifest document must be a mapping, found a string"
@@ -214,13 +202,13 @@ def test_allowing_outside_links_still_quotes_nothing_of_a_non_manifest(
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_a_file_declaring_nothing_is_a_warning_in_every_command(
-    command: str, hostile_live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    command: str, corpus_live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write({"m/profile.yaml": PROFILE, "m/empty.yaml": "# nothing yet\n---\n"})(tmp_path)
-    result = run_bounded(hostile_live, [*COMMANDS[command], "m"])
+    result = run_bounded(corpus_live, [*COMMANDS[command], "m"])
     assert result.exit_code == 0, result.output
     warning = "WARNING cnamctl.manifest: m/empty.yaml:1: declares nothing"
     assert any(line.startswith(warning) for line in result.stderr.splitlines()), result.stderr
-    quiet = run_bounded(hostile_live, ["-q", *COMMANDS[command], "m"])
+    quiet = run_bounded(corpus_live, ["-q", *COMMANDS[command], "m"])
     assert quiet.exit_code == 0 and "declares nothing" not in quiet.output
