@@ -131,9 +131,9 @@ class _Anchor:
     line: int
     entries: list[tuple[str, int]]  # its field lines, relative to itself
     text: str | None = None  # the raw text of a scalar (a key may be an alias)
+    building: bool = False  # its collection is still open (an alias to it recurses)
 
 
-_OPEN = _Anchor(None, 0, 0, 0, [])  # an anchor whose node is still being built
 _NOTHING = object()
 _SEQ, _MAP, _MERGE_SEQ = 0, 1, 2  # frame kinds (a list of mappings to merge: _MERGE_SEQ)
 _PLAIN, _MERGE, _DUPLICATE, _IGNORED = 0, 1, 2, 3  # key modes: how a value is stored
@@ -273,7 +273,7 @@ class _Builder:
         if parent is not None and parent.kind == _MAP and parent.key_mode == _MERGE and not is_map:
             kind = _MERGE_SEQ
         if event.anchor is not None:
-            self._define(event, _OPEN)
+            self._define(event, _Anchor(None, 0, 0, line, [], building=True))
         self.stack.append(_Frame(kind, prefix, log, line, event.anchor))
 
     def _child_place(self) -> tuple[str, list[tuple[str, int]]]:
@@ -324,7 +324,7 @@ class _Builder:
             self._break(event, f"YAML syntax error: found undefined alias {cite(name)}")
             self._add(None, line, 1, 0, None, None)
             return
-        if anchor is _OPEN:
+        if anchor.building:
             self._break(
                 event,
                 f"unsupported YAML value: the alias {cite('*' + name)} is used inside "
