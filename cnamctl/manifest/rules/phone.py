@@ -76,7 +76,9 @@ _WRITTEN = re.compile(
 )
 _US_NATIONAL = re.compile(r"(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}", re.ASCII)
 _EXTENSION = re.compile(
-    r"(?i)^(?P<number>.*?\d)\s*(?P<ext>(?:ext\.?|extension|x|#|,+|;\s*ext=|;)\s*\d+)$", re.ASCII
+    r"(?i)^(?P<number>(?:\D*\d){7}.*?)\s*"
+    r"(?P<ext>(?:ext\.?|extension|x|#|,+|;\s*ext=|;)\s*\d{1,6})$",
+    re.ASCII,
 )
 _PLAIN_US = re.compile(r"\+1(\d{10})", re.ASCII)
 _PLAIN_E164 = re.compile(r"\+[1-9]\d{6,14}", re.ASCII)

@@ -135,6 +135,8 @@ def test_a_foreign_character_anywhere_inside_is_refused_and_shown(
         e164, problem = read(text)
         assert e164 is None
         assert problem is not None and problem.startswith(cite(text))
+        if char in "xX" and "has an extension" in problem:  # '415 555 0100x12' is one
+            continue
         assert f"U+{ord(char):04X}" in problem
         if unicodedata.name(char, ""):
             assert unicodedata.name(char) in problem
