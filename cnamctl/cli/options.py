@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -46,7 +47,28 @@ def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def paths_argument(func: F) -> F:
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(func)
+    """PATHS (manifest files and directories) and ``--allow-outside-links``; the
+    command receives ``paths`` as a ``ManifestPaths`` tuple carrying the flag, so
+    whatever it hands to ``load_workspace`` knows how to treat links (the manifest
+    package is imported when the command runs, not when it is defined)."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any, paths: tuple[str, ...], allow_outside_links: bool, **kwargs: Any
+    ) -> Any:
+        from cnamctl.manifest.files import ManifestPaths
+
+        given = ManifestPaths(paths, allow_outside_links=allow_outside_links)
+        return func(*args, paths=given, **kwargs)
+
+    command = click.option(
+        "--allow-outside-links",  # cnamctl.manifest.files.OUTSIDE_LINKS_OPTION
+        "allow_outside_links",
+        is_flag=True,
+        help="Follow symbolic links in PATHS that lead outside PATHS (refused by default, "
+        "so that a link in a pull request cannot make cnamctl read other files).",
+    )(command)
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(command)
 
 
 def use_color(stream: Any = None) -> bool:

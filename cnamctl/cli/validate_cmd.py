@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 import click
 
+from cnamctl.cli.options import paths_argument
 from cnamctl.errors import ManifestError, Problem
 from cnamctl.manifest import ManifestSet, load_manifests, manifest_json_schema
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@paths_argument
 @click.option(
     "--format",
     "output_format",

@@ -1,5 +1,7 @@
 """Manifests: models, YAML loading with file:line, validation rules."""
 
+from cnamctl.manifest.files import ManifestPaths
+from cnamctl.manifest.limits import Limits
 from cnamctl.manifest.loader import load_manifests, load_workspace
 from cnamctl.manifest.model import (
     API_VERSION,
@@ -21,6 +23,8 @@ __all__ = [
     "Account",
     "BusinessProfile",
     "CnamProfile",
+    "Limits",
+    "ManifestPaths",
     "ManifestSet",
     "OutgoingCallerId",
     "PruneSettings",

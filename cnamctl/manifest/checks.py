@@ -102,15 +102,15 @@ def _numbers_listed_twice(resource: BusinessProfile | CnamProfile) -> list[Probl
 
 
 def _numbers_shared_between_cnam_profiles(cnams: Iterable[CnamProfile]) -> list[Problem]:
-    owner: dict[str, tuple[CnamProfile, Location | None]] = {}
+    owner: dict[str, tuple[CnamProfile, int]] = {}
     problems = []
     for cnam in cnams:
         for i, number in enumerate(cnam.phone_numbers):
-            other, where = owner.setdefault(number, (cnam, cnam.loc(f"phoneNumbers.{i}")))
+            other, j = owner.setdefault(number, (cnam, i))
             if other is not cnam:
                 message = (
                     f"phoneNumbers.{i}: {number} is already in CnamProfile '{other.name}' "
-                    f"({where}); a number can have only one CNAM profile"
+                    f"({other.loc(f'phoneNumbers.{j}')}); a number can have only one CNAM profile"
                 )
                 problems.append(Problem(cnam.loc(f"phoneNumbers.{i}"), message))
     return problems
@@ -120,25 +120,30 @@ def _numbers_in_two_business_profiles(
     profiles: Iterable[BusinessProfile], cnams: Iterable[CnamProfile]
 ) -> list[Problem]:
     """A number belongs to one business profile, whether listed there or implied by
-    a CnamProfile of that profile (CNAM numbers need not be listed explicitly)."""
-    owner: dict[str, tuple[str, Location | None]] = {}
+    a CnamProfile of that profile (CNAM numbers need not be listed explicitly).
+    Locations are looked up only for the numbers reported (100,000 numbers are
+    checked; hardly any is reported)."""
+    owner: dict[str, tuple[BusinessProfile, int]] = {}
     problems = []
     for profile in profiles:
         for i, number in enumerate(profile.phone_numbers):
-            name, where = owner.setdefault(number, (profile.name, profile.loc(f"phoneNumbers.{i}")))
-            if name != profile.name:
+            other, j = owner.setdefault(number, (profile, i))
+            if other.name != profile.name:
                 message = (
                     f"phoneNumbers.{i}: {number} is already assigned to BusinessProfile "
-                    f"'{name}' ({where}); a number can belong to only one business profile"
+                    f"'{other.name}' ({other.loc(f'phoneNumbers.{j}')}); a number can belong "
+                    "to only one business profile"
                 )
                 problems.append(Problem(profile.loc(f"phoneNumbers.{i}"), message))
     for cnam in cnams:
         for i, number in enumerate(cnam.phone_numbers):
-            name, where = owner.get(number, (cnam.business_profile, None))
-            if name != cnam.business_profile:
+            listed = owner.get(number)
+            if listed is not None and listed[0].name != cnam.business_profile:
+                other, j = listed
                 message = (
-                    f"phoneNumbers.{i}: {number} is assigned to BusinessProfile '{name}' "
-                    f"({where}), but this CnamProfile belongs to '{cnam.business_profile}'"
+                    f"phoneNumbers.{i}: {number} is assigned to BusinessProfile '{other.name}' "
+                    f"({other.loc(f'phoneNumbers.{j}')}), but this CnamProfile belongs to "
+                    f"'{cnam.business_profile}'"
                 )
                 problems.append(Problem(cnam.loc(f"phoneNumbers.{i}"), message))
     return problems

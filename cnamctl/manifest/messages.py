@@ -10,10 +10,12 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from cnamctl.errors import Problem
+from cnamctl.manifest.excerpts import cite
 from cnamctl.manifest.locations import nearest_location
 from cnamctl.manifest.model import NAME_PATTERN, SID_PATTERN
 from cnamctl.manifest.suggest import close_match
 from cnamctl.manifest.yamlsource import RawDocument
+from cnamctl.text import shorten
 
 _EXPECTED = {
     "string_type": "a string",
@@ -39,14 +41,29 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {shorten(str(value))}"
     if isinstance(value, str):
-        return f"the string '{value}'"
+        return f"the string {cite(value)}"
+    return kind_of(value)
+
+
+def kind_of(value: Any) -> str:
+    """What kind of value this is, without quoting it: ``a string``, ``a list``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__}"
+    return {"datetime": "a date and time", "date": "a date", "bytes": "binary data"}.get(
+        type(value).__name__, "a value"
+    )
 
 
 def validation_problems(
@@ -63,18 +80,19 @@ def validation_problems(
     for error in errors:
         loc = [str(part) for part in error["loc"]]
         path, parent = ".".join(loc), ".".join(loc[:-1])
-        where = f" in '{parent}'" if parent else ""
+        where = f" in {cite(parent)}" if parent else ""
         location = nearest_location(doc.fields, path, doc.source)
         if error["type"] == "missing":
             missing.append(loc)
         elif error["type"] == "invalid_key":
-            problems.append(Problem(location, f"unknown key '{loc[-1]}'{where} (keys are strings)"))
+            message = f"unknown key {cite(loc[-1])}{where} (keys are strings)"
+            problems.append(Problem(location, message))
         elif error["type"] == "extra_forbidden":
             match = close_match(loc[-1], _keys(model, loc[:-1]))
             hint = f" (did you mean '{match}'?)" if match else ""
             if match:
                 suggested.add((*loc[:-1], match))
-            problems.append(Problem(location, f"unknown key '{loc[-1]}'{where}{hint}"))
+            problems.append(Problem(location, f"unknown key {cite(loc[-1])}{where}{hint}"))
         else:
             detail = _detail(error, loc)
             problems.append(Problem(location, f"{path}: {detail}" if path else detail))
@@ -97,10 +115,10 @@ def _detail(error: ErrorDetails, loc: list[str]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
-        return f"too long ({len(value)} characters, at most {ctx['max_length']})"
+        return f"too long ({len(value):,} characters, at most {ctx['max_length']})"
     if kind == "string_pattern_mismatch":
         rule = _PATTERNS.get(ctx.get("pattern", ""), f"must match {ctx.get('pattern')}")
-        return f"'{value}' is not valid: {rule}"
+        return f"{cite(value)} is not valid: {rule}"
     if kind == "greater_than_equal":
         return f"must be at least {ctx['ge']:g}, got {value:g}"
     if kind == "less_than_equal":

@@ -8,7 +8,7 @@ found later, even by Twilio, can be reported as ``file:line``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Literal, Self
 
 from pydantic import (
@@ -27,6 +27,7 @@ from cnamctl.manifest import rules
 from cnamctl.manifest.locations import nearest_location
 from cnamctl.manifest.rules.display_name import MAX_LENGTH as DISPLAY_NAME_MAX_LENGTH
 from cnamctl.manifest.rules.display_name import PATTERN as DISPLAY_NAME_PATTERN
+from cnamctl.manifest.rules.phone import read_caller_id, read_long_code
 
 API_VERSION = "cnamctl/v1"
 _KIND = "The kind of resource this document declares."
@@ -50,12 +51,13 @@ class _Resource(_Model):
     kind: str = Field(description=_KIND)
 
     _source: Location | None = PrivateAttr(default=None)
-    _field_locations: dict[str, Location] = PrivateAttr(default_factory=dict)
+    _field_lines: Mapping[str, int] = PrivateAttr(default_factory=dict)
 
-    def attach_locations(self, source: Location, fields: dict[str, Location]) -> None:
-        """Called by the loader; ``fields`` maps dotted camelCase paths (``phoneNumbers.1``)."""
+    def attach_locations(self, source: Location, fields: Mapping[str, int]) -> None:
+        """Called by the loader; ``fields`` maps dotted camelCase paths (``phoneNumbers.1``)
+        to lines of ``source.file``. Kept as given, not copied."""
         self._source = source
-        self._field_locations = dict(fields)
+        self._field_lines = fields
 
     @property
     def source(self) -> Location | None:
@@ -64,7 +66,7 @@ class _Resource(_Model):
     def loc(self, path: str | None = None) -> Location | None:
         """Location of a camelCase field path (``displayName``, ``phoneNumbers.2``),
         falling back to the nearest enclosing field, then the document itself."""
-        return nearest_location(self._field_locations, path, self._source)
+        return nearest_location(self._field_lines, path, self._source)
 
 
 def _rule(check: Callable[[str], str | None]) -> AfterValidator:
@@ -75,6 +77,19 @@ def _rule(check: Callable[[str], str | None]) -> AfterValidator:
         if problem:
             raise PydanticCustomError("cnamctl", "{problem}", {"problem": problem})
         return value
+
+    return AfterValidator(validate)
+
+
+def _reading(read: Callable[[str], tuple[str | None, str | None]]) -> AfterValidator:
+    """Turn a reader (normalised value or the reason why not) into a validator that
+    checks and normalises in one pass (a manifest set can hold 100,000 numbers)."""
+
+    def validate(value: str) -> str:
+        normal, problem = read(value)
+        if normal is None:
+            raise PydanticCustomError("cnamctl", "{problem}", {"problem": problem})
+        return normal
 
     return AfterValidator(validate)
 
@@ -96,20 +111,21 @@ PhoneNumberText = Annotated[
     Field(
         min_length=1,
         description="A US standard long-code number, E.164 (`+14155550100`) or national "
-        "(`(415) 555-0100`); normalised to E.164.",
+        "(`(415) 555-0100`); normalised to E.164. ASCII digits only: letters, other "
+        "scripts' digits, invisible characters and extensions are refused.",
     ),
 ]
-LongCode = Annotated[PhoneNumberText, _rule(rules.long_code_problem), AfterValidator(rules.to_e164)]
+LongCode = Annotated[PhoneNumberText, _reading(read_long_code)]
 """A US standard long code (CNAM-eligible), normalised to E.164."""
 CallerIdNumber = Annotated[
     str,
     Field(
         min_length=1,
         description="Any valid number, E.164 (`+442071838750`) or US national "
-        "(`(415) 555-0100`); normalised to E.164.",
+        "(`(415) 555-0100`); normalised to E.164. ASCII digits only: letters, other "
+        "scripts' digits, invisible characters and extensions are refused.",
     ),
-    _rule(rules.caller_id_problem),
-    AfterValidator(rules.to_e164),
+    _reading(read_caller_id),
 ]
 """Any valid phone number (national formats read as US), normalised to E.164."""
 FriendlyName = Annotated[str, Field(min_length=1, max_length=64)]

@@ -6,6 +6,9 @@ import difflib
 import re
 from collections.abc import Iterable
 
+_LONGEST = 100
+"""Words longer than this are nothing anyone misspelt (and difflib is quadratic)."""
+
 
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
@@ -14,6 +17,8 @@ def _squash(text: str) -> str:
 def close_match(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate ``word`` most likely meant: same letters ignoring case and
     ``_``/``-`` first (``display_name`` -> ``displayName``), then difflib."""
+    if len(word) > _LONGEST:
+        return None
     options = list(candidates)
     for option in options:
         if _squash(option) == _squash(word):

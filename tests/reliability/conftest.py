@@ -31,3 +31,14 @@ def serve_live() -> Iterator[Callable[..., Live]]:
 @pytest.fixture
 def live(serve_live: Callable[..., Live]) -> Live:
     return serve_live()
+
+
+@pytest.fixture(scope="module")
+def corpus_live() -> Iterator[Live]:
+    """One served emulator for a whole module of refused inputs: each case compares
+    request counts and database dumps before and after."""
+    with ExitStack() as stack:
+        emulator = Emulator(":memory:", seed=seed())
+        stack.callback(emulator.close)
+        handle = stack.enter_context(emulator.serve(port=0))
+        yield Live(emulator, handle.base_url, stack)

@@ -1,5 +1,6 @@
-"""Every bad manifest, through `cnamctl plan` against a live emulator: exit 1, every
-problem on stderr at its ``file:line``, and not a single HTTP request.
+"""Every bad manifest, through `cnamctl plan` and `cnamctl apply` against a live
+emulator: exit 1, every problem on stderr at its ``file:line``, not a single HTTP
+request, and the emulator's state unchanged.
 
 A bad manifest must be refused before cnamctl talks to Twilio: credentials are
 set and the emulator is reachable, so the only thing standing between the CLI and
@@ -12,15 +13,11 @@ directory, which is the working directory here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from cnamctl.emulator import Emulator
-
-from .live import Live, seed
+from .live import Live
 
 BAD = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "bad"
 CASES = sorted(BAD.glob("*.expected"))
@@ -33,16 +30,6 @@ def _case_path(expected: Path) -> str:
         if (BAD / candidate).exists():
             return candidate
     raise AssertionError(f"no manifest for {expected.name}")
-
-
-@pytest.fixture(scope="module")
-def corpus_live() -> Iterator[Live]:
-    """One emulator for the whole corpus; each case compares request counts."""
-    with ExitStack() as stack:
-        emulator = Emulator(":memory:", seed=seed())
-        stack.callback(emulator.close)
-        handle = stack.enter_context(emulator.serve(port=0))
-        yield Live(emulator, handle.base_url, stack)
 
 
 def test_the_corpus_is_there_and_requests_are_counted(corpus_live: Live, tmp_path: Path) -> None:
@@ -58,14 +45,19 @@ def test_the_corpus_is_there_and_requests_are_counted(corpus_live: Live, tmp_pat
     assert corpus_live.requests_seen() > before
 
 
+COMMANDS = {"plan": ["plan"], "apply": ["apply", "--auto-approve"]}
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("expected", CASES, ids=lambda p: p.stem)
-def test_plan_refuses_bad_manifests_without_a_request(
-    expected: Path, fmt: str, corpus_live: Live, monkeypatch: pytest.MonkeyPatch
+def test_plan_and_apply_refuse_bad_manifests_without_a_request(
+    expected: Path, command: str, fmt: str, corpus_live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(BAD)
     before = corpus_live.requests_seen()
-    result = corpus_live.cli(["plan", "--format", fmt, _case_path(expected)])
+    state = corpus_live.dump()
+    result = corpus_live.cli([*COMMANDS[command], "--format", fmt, _case_path(expected)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
@@ -77,3 +69,4 @@ def test_plan_refuses_bad_manifests_without_a_request(
         assert any(FILE_LINE.match(line) for line in stderr), result.stderr
     assert result.stdout == "", "a refused plan prints no plan"
     assert corpus_live.requests_seen() == before, "a bad manifest must not reach Twilio"
+    assert corpus_live.dump() == state

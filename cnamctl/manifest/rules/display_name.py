@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from cnamctl.manifest.excerpts import cite
 from cnamctl.manifest.rules import wordlists
 
 MAX_LENGTH = 15
@@ -24,25 +25,26 @@ def display_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a CNAM display name, or None."""
     if not name.strip():
         return "a display name must not be empty"
+    shown = cite(name)
     if len(name) > MAX_LENGTH:
         return (
-            f"'{name}' is {len(name)} characters long; CNAM display names are at most {MAX_LENGTH}"
+            f"{shown} is {len(name):,} characters long; CNAM display names are at most {MAX_LENGTH}"
         )
     if not name[0].isascii() or not name[0].isalpha():
-        return f"'{name}' must start with a letter"
+        return f"{shown} must start with a letter"
     bad = sorted({c for c in name if not _ALLOWED.fullmatch(c)})
     if bad:
-        shown = " ".join(f"'{c}'" for c in bad)
+        chars = " ".join(cite(c) for c in bad)
         return (
-            f"'{name}' contains {shown}; only letters, digits, periods, commas and spaces "
+            f"{shown} contains {chars}; only letters, digits, periods, commas and spaces "
             "are allowed"
         )
     term = prohibited_term(name)
     if term:
-        return f"'{name}' contains the prohibited term '{term}'"
+        return f"{shown} contains the prohibited term '{term}'"
     generic = generic_kind(name)
     if generic:
-        return f"'{name}' is {generic}; the display name must identify the business"
+        return f"{shown} is {generic}; the display name must identify the business"
     return None
 
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import logging
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnamctl.errors import Location, ManifestError
 from cnamctl.manifest import ManifestSet, PruneSettings, SafetySettings, load_manifests
+from cnamctl.manifest.loader import EMPTY_FILE
 
 
 def _problems(paths: list[str | Path]) -> list[str]:
@@ -135,3 +140,64 @@ def test_models_normalise_numbers_outside_the_loader() -> None:
     )
     assert profile.phone_numbers == ["+14155550100"]
     assert profile.source is None and profile.loc("name") is None
+
+
+# --- files that declare nothing, and files that are not manifests (issue 11) ------------
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "---\n", "---\n---\n...\n", "# only\n# comments\n", "~\n", "--- null\n"]
+)
+def test_a_file_declaring_nothing_is_a_warning_naming_it(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("m").mkdir()
+    Path("m/empty.yaml").write_text(text)
+    Path("m/real.yaml").write_text(
+        "apiVersion: cnamctl/v1\nkind: BusinessProfile\nname: a\nfriendlyName: A\n---\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="cnamctl.manifest"):
+        manifests = load_manifests(["m"])
+    assert list(manifests.business_profiles) == ["a"]
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("cnamctl.manifest", "WARNING", f"m/empty.yaml:1: {EMPTY_FILE}")
+    ]
+
+
+SECRETS = st.one_of(
+    st.text(st.sampled_from("0123456789abcdef"), min_size=32, max_size=32),
+    st.from_regex(r"ghp_[A-Za-z0-9]{36}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9+/]{40}", fullmatch=True),
+)
+SHAPES = st.sampled_from(
+    [
+        "{s}\n",
+        "TWILIO_AUTH_TOKEN={s}\n",
+        "token: {s}\n",
+        '{{"type": "service_account", "private_key": "{s}"}}\n',
+        "apiVersion: v1\nkind: Secret\ndata:\n  token: {s}\n",
+        "- {s}\n- {s}\n",
+        "kind: {s}\n",
+        "apiVersion: {s}\n",
+        "*{s}\n",
+        "!{s} x\n",
+        "{s}: [\n",
+        "'{s}\n",
+    ]
+)
+
+
+@settings(max_examples=150, database=None, deadline=None)
+@given(SECRETS, SHAPES)
+def test_the_content_of_a_file_that_is_not_a_manifest_is_never_quoted(
+    secret: str, shape: str
+) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "stray.yaml"
+        path.write_text(shape.format(s=secret), encoding="utf-8")
+        with pytest.raises(ManifestError) as info:
+            load_manifests([path])
+    shown = "\n".join(str(p) for p in info.value.problems)
+    assert secret[4:] not in shown
+    assert all(p.location is not None and p.location.file == str(path) for p in info.value.problems)
