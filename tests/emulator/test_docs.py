@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cnamctl.emulator import Emulator, EmulatorConfig
-from cnamctl.emulator.routing import Router
+from cnamctl.emulator.web.routing import Router
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 _SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)

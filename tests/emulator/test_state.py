@@ -11,7 +11,7 @@ import yaml
 from twilio.base.exceptions import TwilioRestException
 
 from cnamctl.emulator import Emulator, SeedError
-from cnamctl.emulator.seed import demo_seed_text, example_seed_text
+from cnamctl.emulator.storage.seed import demo_seed_text, example_seed_text
 
 from .helpers import ACCOUNT, LOCAL, TOKEN, cnam_product, number_sid, small_seed
 
