@@ -64,7 +64,11 @@ def _walk(emu: ServedEmulator, first_url: str, key: str, next_key: str) -> tuple
         pages += 1
         items += len(body[key])
         link = body[next_key] if key != "results" else body["meta"]["next_page_url"]
-        url = None if not link else (emu.base_url + link if link.startswith("/") else _local(emu, link))
+        url = (
+            None
+            if not link
+            else (emu.base_url + link if link.startswith("/") else _local(emu, link))
+        )
     return pages, items
 
 
@@ -79,7 +83,9 @@ def _idle_cpu(emu: ServedEmulator, seconds: float) -> float:
     return emu.cpu_seconds() - before
 
 
-def _measure(emu: ServedEmulator, name: str, urls: list[tuple[str, str, str]], rounds: int) -> PageCpu:
+def _measure(
+    emu: ServedEmulator, name: str, urls: list[tuple[str, str, str]], rounds: int
+) -> PageCpu:
     pages = items = 0
     emu.session.get(emu.base_url + urls[0][0], auth=(ACCOUNT, TOKEN), timeout=60)  # warm
     cpu_before, wall_before = emu.cpu_seconds(), time.perf_counter()
@@ -104,7 +110,9 @@ def profile_urls(emu: ServedEmulator) -> list[str]:
 def run(numbers: int, rounds: int, workdir: Path) -> list[PageCpu]:
     fleet = Fleet(numbers, cnam_profiles=10, business_profiles=max(1, numbers // PAGE_SIZE))
     with serve_fleet(fleet, workdir) as emu:
-        numbers_url = f"/2010-04-01/Accounts/{ACCOUNT}/IncomingPhoneNumbers.json?PageSize={PAGE_SIZE}"
+        numbers_url = (
+            f"/2010-04-01/Accounts/{ACCOUNT}/IncomingPhoneNumbers.json?PageSize={PAGE_SIZE}"
+        )
         results = [
             _measure(
                 emu,
@@ -114,7 +122,11 @@ def run(numbers: int, rounds: int, workdir: Path) -> list[PageCpu]:
             )
         ]
         assignments = [
-            (f"/v1/CustomerProfiles/{sid}/ChannelEndpointAssignments?PageSize={PAGE_SIZE}", "results", "")
+            (
+                f"/v1/CustomerProfiles/{sid}/ChannelEndpointAssignments?PageSize={PAGE_SIZE}",
+                "results",
+                "",
+            )
             for sid in profile_urls(emu)
         ]
         results.append(_measure(emu, "ChannelEndpointAssignments", assignments, rounds))

@@ -38,7 +38,9 @@ class _ListOf(click.ParamType):
         try:
             items = tuple(self.item(p) for p in parts)
         except ValueError:
-            self.fail(f"{value!r} is not a comma-separated list of {self.item.__name__}", param, ctx)
+            self.fail(
+                f"{value!r} is not a comma-separated list of {self.item.__name__}", param, ctx
+            )
         if self.choices is not None:
             bad = [i for i in items if i not in self.choices]
             if bad:
@@ -50,7 +52,7 @@ def _option(field: dataclasses.Field[Any]) -> Callable[[Any], Any]:
     meta = EmulatorConfig.knob_of(field)
     kind, _, item = field_types(field)
     flag = "--" + field.name.replace("_", "-")
-    default = field.default
+    default: Any = field.default
     help_text = meta.help.replace("`", "")
     if kind is bool:
         negative = "--no-" + flag[2:]

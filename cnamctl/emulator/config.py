@@ -87,9 +87,7 @@ class EmulatorConfig:
     fault_seed: int | None = knob(
         None, "Seed of the fault draws (default: random_seed, else random)."
     )
-    fault_kinds: tuple[str, ...] = knob(
-        FAULT_KINDS, "Faults to draw from.", choices=FAULT_KINDS
-    )
+    fault_kinds: tuple[str, ...] = knob(FAULT_KINDS, "Faults to draw from.", choices=FAULT_KINDS)
     lag_ms: float = knob(
         0.0,
         "Read-after-write lag: an object created or changed becomes visible to "
@@ -115,9 +113,7 @@ class EmulatorConfig:
         "reject_error_code; `manual`: wait for an admin decision.",
         choices=REVIEW_MODES,
     )
-    review_delay: float = knob(
-        2.0, "Seconds a review takes.", minimum=0, maximum=MAX_REVIEW_DELAY
-    )
+    review_delay: float = knob(2.0, "Seconds a review takes.", minimum=0, maximum=MAX_REVIEW_DELAY)
     reject_error_code: int = knob(
         11009, "The error code auto-reject attaches.", minimum=1, maximum=99_999
     )
@@ -162,12 +158,12 @@ class EmulatorConfig:
     )
     # -- HTTP and the admin API -----------------------------------------------
     max_body_bytes: int = knob(
-        MAX_BODY_BYTES, "Largest request body accepted (413 above).", minimum=1,
+        MAX_BODY_BYTES,
+        "Largest request body accepted (413 above).",
+        minimum=1,
         maximum=64 * MAX_BODY_BYTES,
     )
-    admin_api: bool = knob(
-        True, "Serve the admin API under /_emulator/.", admin=False
-    )
+    admin_api: bool = knob(True, "Serve the admin API under /_emulator/.", admin=False)
     admin_token: str | None = knob(
         None,
         "Bearer token the admin API requires; needed to serve on a non-loopback "

@@ -27,7 +27,12 @@ def numbers(prefix: str, start: int, count: int, width: int = 4) -> list[str]:
 
 def business_profile(name: str, phone_numbers: Iterable[str] = (), **extra: Any) -> dict[str, Any]:
     """An approved business profile (the first of an account is its primary one)."""
-    return {"friendly_name": name, "status": APPROVED, "phone_numbers": list(phone_numbers), **extra}
+    return {
+        "friendly_name": name,
+        "status": APPROVED,
+        "phone_numbers": list(phone_numbers),
+        **extra,
+    }
 
 
 def cnam_product(
@@ -257,7 +262,10 @@ def reader_seed() -> dict[str, Any]:
                 {"phone_number": f"+121255{i:05d}", "friendly_name": f"Caller {i}"}
                 for i in range(READER_CALLERS)
             ],
-            business_profiles=[business_profile("Big Co", big), business_profile("Small Co", small)],
+            business_profiles=[
+                business_profile("Big Co", big),
+                business_profile("Small Co", small),
+            ],
             trust_products=[
                 cnam_product("big-brand", "Big Co", "BIG CO", big[:1_200], status=APPROVED),
                 cnam_product("small-brand", "Small Co", "SMALL CO", small[:3]),

@@ -85,7 +85,13 @@ def trim(spec: dict[str, Any], served: set[tuple[str, str]]) -> dict[str, Any] |
     if schemes:
         components["securitySchemes"] = schemes
     trimmed = {key: spec[key] for key in HEADER_KEYS if key in spec}
-    used_tags = {tag for item in paths.values() for op in item.values() if isinstance(op, dict) for tag in op.get("tags", [])}
+    used_tags = {
+        tag
+        for item in paths.values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for tag in op.get("tags", [])
+    }
     if "tags" in spec:
         trimmed["tags"] = [tag for tag in spec["tags"] if tag.get("name") in used_tags]
     trimmed["paths"] = paths

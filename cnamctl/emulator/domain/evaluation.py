@@ -56,9 +56,7 @@ def _field_entry(name: str, problem: str | None, error_code: int) -> dict[str, A
     }
 
 
-def _field_problem(
-    req: EndUserRequirement, name: str, value: Any, name_rules: bool
-) -> str | None:
+def _field_problem(req: EndUserRequirement, name: str, value: Any, name_rules: bool) -> str | None:
     if name == "cnam_display_name" and name_rules:
         problem = rules.display_name_problem(value)
         return f"The CNAM display name is invalid: {problem}." if problem else None

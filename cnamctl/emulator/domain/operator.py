@@ -68,7 +68,9 @@ class Operator:
             match["validation_code"] = validation_code
         with self._database.transaction() as db:
             where = " AND ".join(f"{column} = ?" for column in match)
-            rows = db.query(f"SELECT * FROM validation_requests WHERE {where}", tuple(match.values()))
+            rows = db.query(
+                f"SELECT * FROM validation_requests WHERE {where}", tuple(match.values())
+            )
             if not rows:
                 raise LookupError("no pending validation request matches")
             if len(rows) > 1:

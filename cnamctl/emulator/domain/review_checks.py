@@ -54,7 +54,10 @@ def already_registered(subject: ReviewSubject) -> list[Finding]:
     ]
     if any(rules.same_registration(name, other) for other in elsewhere):
         return [
-            Finding(DISPLAY_NAME_REQUIREMENTS, "the display name is already in use by another registration")
+            Finding(
+                DISPLAY_NAME_REQUIREMENTS,
+                "the display name is already in use by another registration",
+            )
         ]
     return []
 

@@ -11,15 +11,13 @@ and application SIDs are ``""`` (the spec's patterns say a SID or null) and
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from cnamctl.emulator.domain.kinds import TRUSTHUB, BundleKind
 from cnamctl.emulator.domain.timefmt import iso8601, rfc2822
+from cnamctl.emulator.storage.db import Row
 
 API_2010 = "/2010-04-01"
-
-Row = Mapping[str, Any]
 
 
 def bundle(row: Row, kind: BundleKind) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cnamctl.emulator.storage.lag import LagView
 from cnamctl.emulator.storage.paging import Page, PageRequest, sql_page
@@ -25,10 +25,17 @@ from cnamctl.emulator.storage.store import Store
 if TYPE_CHECKING:
     from cnamctl.emulator.clock import Clock
 
-Row = Mapping[str, Any]  # a sqlite3.Row, or a dict for a stale (lagging) version
+
+class Row(Protocol):
+    """A row by column name: a sqlite3.Row, or a dict for a stale (lagging) version."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+
 Render = Callable[[Row], dict[str, Any]]
 
 _IN_CHUNK = 500  # SQLite's default limit of bound parameters is far above this
+_REREAD_SHARE = 0.2  # above this share of unrendered rows, read the page again whole
 
 
 class Db:
@@ -84,7 +91,11 @@ class Db:
         sids = [str(row["sid"]) for row in page.items]
         cached = self._cache.get_many(table, sids)
         missing = [s for s, c in zip(sids, cached, strict=True) if c is None and s not in stale]
-        rows = self._rows_by_sid(table, missing)
+        if len(missing) > _REREAD_SHARE * max(len(sids), 1):  # mostly cold: one scan
+            full = sql_page(self.conn, table, where, args, req, exclude=hidden)
+            rows = {str(row["sid"]): row for row in full.items}
+        else:
+            rows = self._rows_by_sid(table, missing)
         encoded: list[bytes] = []
         for sid, hit in zip(sids, cached, strict=True):
             if sid in stale:
@@ -129,7 +140,9 @@ class Db:
     def insert(self, table: str, **values: Any) -> sqlite3.Row:
         columns = ", ".join(values)
         marks = ", ".join("?" * len(values))
-        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values()))
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values())
+        )
         sid = str(values["sid"]) if "sid" in values else str(values["call_sid"])
         self._wrote(table, sid, None)
         key = "sid" if "sid" in values else "call_sid"
@@ -153,7 +166,9 @@ class Db:
     def delete(self, table: str, key: str = "sid", **equal: Any) -> int:
         """Delete the rows whose columns equal ``equal`` (cascades run in SQLite)."""
         where, args = _equal(equal)
-        gone = [str(r[0]) for r in self.conn.execute(f"SELECT {key} FROM {table} WHERE {where}", args)]
+        gone = [
+            str(r[0]) for r in self.conn.execute(f"SELECT {key} FROM {table} WHERE {where}", args)
+        ]
         self.conn.execute(f"DELETE FROM {table} WHERE {where}", args)
         for sid in gone:
             self._cache.drop(table, sid)

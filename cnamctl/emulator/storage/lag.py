@@ -39,7 +39,9 @@ class _Lagging:
 
 
 class LagView:
-    def __init__(self, lag_ms: float = 0.0, changes: str = "stale", seed: int | None = None) -> None:
+    def __init__(
+        self, lag_ms: float = 0.0, changes: str = "stale", seed: int | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Key, _Lagging] = {}
         self.configure(lag_ms, changes, seed)

@@ -8,28 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.seeds import MULTI_ACCOUNTS, MULTI_TOKENS, multi_account_seed
 
 from cnamctl.cli import main
 from cnamctl.emulator import Emulator
 
-A, B, C = ("AC" + c * 32 for c in "abc")
-TOKENS = {A: "token-a", B: "token-b", C: "token-c"}
-
-
-def _seed() -> dict:
-    return {
-        "accounts": [
-            {
-                "sid": sid,
-                "auth_token": TOKENS[sid],
-                "incoming_numbers": [f"+1415555{i}10{n}" for n in range(3)],
-                "business_profiles": [
-                    {"friendly_name": f"Co {sid[2]}", "status": "twilio-approved"}
-                ],
-            }
-            for i, sid in enumerate((A, B, C))
-        ]
-    }
+A, B, C = MULTI_ACCOUNTS
+TOKENS = MULTI_TOKENS
 
 
 def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) -> None:
@@ -60,19 +45,19 @@ def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) ->
 
 
 @pytest.fixture
-def workspace(tmp_path):
-    emu = Emulator(db_path=":memory:", seed=_seed())
+def workspace(tmp_path, emulators):
+    running = emulators.start(multi_account_seed(), realistic=True)
+    emu = running.emu
     root = tmp_path / "accounts"
     for i, (name, sid) in enumerate((("customer-a", A), ("customer-b", B), ("customer-c", C))):
         _account_dir(root, name, sid, i, f"TOKEN_{name[-1].upper()}")
-    with emu.serve(port=0) as server:
-        env = {
-            "CNAMCTL_API_URL": server.base_url,
-            "TOKEN_A": TOKENS[A],
-            "TOKEN_B": "wrong-token",  # customer-b fails
-            "TOKEN_C": TOKENS[C],
-        }
-        yield emu, root, env
+    env = {
+        "CNAMCTL_API_URL": running.base_url,
+        "TOKEN_A": TOKENS[A],
+        "TOKEN_B": "wrong-token",  # customer-b fails
+        "TOKEN_C": TOKENS[C],
+    }
+    yield emu, root, env
 
 
 def test_each_account_is_planned_and_one_failure_hides_nothing(workspace):

@@ -44,7 +44,7 @@ Handler = Callable[[BundleKind, Ctx], Reply]
 
 
 def _routes() -> list[tuple[str, str, Callable[[Ctx], Reply]]]:
-    found = []
+    found: list[tuple[str, str, Callable[[Ctx], Reply]]] = []
     for kind in KINDS:
         base = f"/v1/{kind.collection}"
         parent = f"{base}/{{{kind.parent_param}}}"
@@ -249,7 +249,7 @@ def _list_children(
     where, args = "bundle_sid = ?", [bundle["sid"]]
     if extra is not None:
         where, args = f"{where} AND {extra[0]}", args + extra[1]
-    page, records = ctx.db.page(table, where, args, req, partial(serializer, kind=kind))
+    page, records = ctx.db.page(table, where, args, req, lambda row: serializer(row, kind))
     url = kind.url(bundle["sid"], segment)
     return Reply(200, v1_envelope(url, filters(ctx.query, filter_names), req, page, records))
 

@@ -45,9 +45,7 @@ def list_caller_ids(ctx: Ctx) -> Reply:
     if ctx.query.get("FriendlyName"):
         where.append("friendly_name = ?")
         args.append(ctx.query["FriendlyName"])
-    page, records = ctx.db.page(
-        "caller_ids", " AND ".join(where), args, req, serialize.caller_id
-    )
+    page, records = ctx.db.page("caller_ids", " AND ".join(where), args, req, serialize.caller_id)
     uri = f"/2010-04-01/Accounts/{ctx.account_sid}/OutgoingCallerIds.json"
     body = api2010_envelope(
         "outgoing_caller_ids", uri, filters(ctx.query, LIST_FILTERS), req, page, records
