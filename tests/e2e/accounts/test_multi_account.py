@@ -46,7 +46,8 @@ def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) ->
 
 @pytest.fixture
 def workspace(tmp_path, emulators):
-    running = emulators.start(multi_account_seed(), realistic=True)
+    # reviews outlast the test: status is asserted while they are pending
+    running = emulators.start(multi_account_seed(), realistic=True, review_delay=3600)
     emu = running.emu
     root = tmp_path / "accounts"
     for i, (name, sid) in enumerate((("customer-a", A), ("customer-b", B), ("customer-c", C))):
