@@ -80,11 +80,12 @@ def test_each_account_is_planned_and_one_failure_hides_nothing(workspace):
 
 
 def test_apply_per_account_then_plans_are_empty(workspace):
-    _emu, root, env = workspace
+    emu, root, env = workspace
     env = {**env, "TOKEN_B": TOKENS[B]}
     runner = CliRunner()
     applied = runner.invoke(main, ["apply", "--auto-approve", str(root)], env=env)
     assert applied.exit_code == 0, applied.output
+    emu.catch_up()  # the realism switch's lag: time passes between two commands
     again = runner.invoke(
         main, ["plan", "--detailed-exitcode", "--format", "json", str(root)], env=env
     )
