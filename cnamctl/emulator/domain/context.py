@@ -10,7 +10,7 @@ from typing import Any
 from cnamctl.emulator.config import EmulatorConfig
 from cnamctl.emulator.domain import errors
 from cnamctl.emulator.domain.sids import is_sid
-from cnamctl.emulator.storage.db import Db
+from cnamctl.emulator.storage.db import Db, Row
 
 HTTP_METHODS = ("GET", "POST")  # the spec's enum of every *Method parameter
 
@@ -63,6 +63,16 @@ class Ctx:
 
     def not_found(self) -> errors.TwilioError:
         return errors.not_found(self.path)
+
+    def owned(self, table: str, prefix: str, **equal: Any) -> Row:
+        """The ``{Sid}`` of the path in ``table``, of this account (404 otherwise)."""
+        sid = self.params["Sid"]
+        row = None
+        if is_sid(sid, prefix):
+            row = self.db.get(table, sid, account_sid=self.account_sid, **equal)
+        if row is None:
+            raise self.not_found()
+        return row
 
     def required(self, name: str) -> str:
         value = self.form.get(name)

@@ -20,7 +20,7 @@ from cnamctl.emulator.domain.context import (
     friendly_name,
 )
 from cnamctl.emulator.domain.rules import national_format, normalize_e164
-from cnamctl.emulator.domain.sids import is_sid, new_sid
+from cnamctl.emulator.domain.sids import new_sid
 from cnamctl.emulator.storage.db import Db, Row
 from cnamctl.emulator.storage.paging import api2010_envelope, parse_page_request
 
@@ -29,11 +29,7 @@ LIST_FILTERS = ("PhoneNumber", "FriendlyName")
 
 
 def _load(ctx: Ctx) -> Row:
-    sid = ctx.params["Sid"]
-    row = ctx.db.get("caller_ids", sid, account_sid=ctx.account_sid) if is_sid(sid, "PN") else None
-    if row is None:
-        raise ctx.not_found()
-    return row
+    return ctx.owned("caller_ids", "PN")
 
 
 def list_caller_ids(ctx: Ctx) -> Reply:

@@ -17,7 +17,7 @@ from cnamctl.emulator.domain import errors, review, rules, serialize
 from cnamctl.emulator.domain.context import Ctx, Reply, friendly_name
 from cnamctl.emulator.domain.kinds import TRUSTHUB
 from cnamctl.emulator.domain.policies import CNAM_INFORMATION, END_USER_TYPES
-from cnamctl.emulator.domain.sids import is_sid, new_sid
+from cnamctl.emulator.domain.sids import new_sid
 from cnamctl.emulator.storage import queries
 from cnamctl.emulator.storage.db import Row
 from cnamctl.emulator.storage.paging import parse_page_request, v1_envelope
@@ -26,11 +26,7 @@ COLLECTION = "/v1/EndUsers"
 
 
 def _load(ctx: Ctx) -> Row:
-    sid = ctx.params["Sid"]
-    row = ctx.db.get("end_users", sid, account_sid=ctx.account_sid) if is_sid(sid, "IT") else None
-    if row is None:
-        raise ctx.not_found()
-    return row
+    return ctx.owned("end_users", "IT")
 
 
 def _attributes(raw: str | None) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from cnamctl.emulator.domain.context import (
     friendly_name,
 )
 from cnamctl.emulator.domain.rules import normalize_e164
-from cnamctl.emulator.domain.sids import is_sid
 from cnamctl.emulator.storage.db import Row
 from cnamctl.emulator.storage.paging import api2010_envelope, parse_page_request
 
@@ -57,13 +56,7 @@ _NOT_A_DIGIT = re.compile(r"[^0-9*+]")
 
 
 def _load(ctx: Ctx) -> Row:
-    sid = ctx.params["Sid"]
-    row = None
-    if is_sid(sid, "PN"):
-        row = ctx.db.get("phone_numbers", sid, account_sid=ctx.account_sid)
-    if row is None:
-        raise ctx.not_found()
-    return row
+    return ctx.owned("phone_numbers", "PN")
 
 
 def _phone_number_clause(value: str) -> tuple[str, list[object]]:
