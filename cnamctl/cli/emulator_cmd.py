@@ -1,16 +1,95 @@
-"""``cnamctl emulator``: run the local Twilio emulator, print an example seed."""
+"""``cnamctl emulator``: run the local Twilio emulator, print an example seed.
+
+The behaviour options of ``serve`` are generated from ``EmulatorConfig``'s fields
+(one ``--kebab-case`` option per field, with its range, choices and help), so
+the CLI, the Python API and the admin config never drift apart.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cnamctl.emulator import Emulator, EmulatorConfig, SeedError
-from cnamctl.emulator.config import REVIEW_MODES
-from cnamctl.emulator.seed import demo_seed, example_seed_text
-from cnamctl.emulator.server import base_url
+from cnamctl.emulator.config import field_types
+from cnamctl.emulator.storage.seed import demo_seed, example_seed_text
+from cnamctl.emulator.web.server import base_url
 from cnamctl.errors import UsageError
+
+ADMIN_TOKEN_ENV = "CNAMCTL_EMULATOR_ADMIN_TOKEN"
+
+
+class _ListOf(click.ParamType):
+    """A comma-separated list of ``item`` values (``--fault-kinds reset,error-500``)."""
+
+    def __init__(self, item: type, choices: tuple[str, ...] | None) -> None:
+        self.item = item
+        self.choices = choices
+        self.name = f"{item.__name__},..."
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[Any, ...]:
+        if isinstance(value, tuple):
+            return value
+        parts = [p.strip() for p in str(value).split(",") if p.strip()]
+        try:
+            items = tuple(self.item(p) for p in parts)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a comma-separated list of {self.item.__name__}", param, ctx
+            )
+        if self.choices is not None:
+            bad = [i for i in items if i not in self.choices]
+            if bad:
+                self.fail(f"{bad[0]!r} is not one of {', '.join(self.choices)}", param, ctx)
+        return items
+
+
+def _option(field: dataclasses.Field[Any]) -> Callable[[Any], Any]:
+    meta = EmulatorConfig.knob_of(field)
+    kind, _, item = field_types(field)
+    flag = "--" + field.name.replace("_", "-")
+    default: Any = field.default
+    help_text = meta.help.replace("`", "")
+    if kind is bool:
+        negative = "--no-" + flag[2:]
+        return click.option(f"{flag}/{negative}", default=default, help=help_text)
+    click_type: Any
+    if item is not None:
+        click_type = _ListOf(item, meta.choices)
+        default = ",".join(map(str, default)) or None
+    elif meta.choices is not None:
+        click_type = click.Choice(meta.choices)
+    elif kind in (int, float):
+        bounds: dict[str, Any] = {}
+        if meta.minimum is not None:
+            bounds["min"] = kind(meta.minimum)
+            bounds["min_open"] = meta.min_open
+        if meta.maximum is not None:
+            bounds["max"] = kind(meta.maximum)
+        click_type = (click.FloatRange if kind is float else click.IntRange)(**bounds)
+    else:
+        click_type = str
+    envvar = ADMIN_TOKEN_ENV if field.name == "admin_token" else None
+    return click.option(
+        flag,
+        type=click_type,
+        default=default,
+        show_default=default is not None and not meta.secret,
+        envvar=envvar,
+        show_envvar=envvar is not None,
+        help=help_text,
+    )
+
+
+def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per EmulatorConfig field to ``command``."""
+    for field in reversed(EmulatorConfig.fields()):
+        command = _option(field)(command)
+    return command
 
 
 @click.group()
@@ -29,59 +108,24 @@ def emulator() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Seed YAML, applied only to an empty database; default: the demo account.",
 )
-@click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay per request.")
-@click.option(
-    "--rate-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Requests per second (429 above).",
-)
-@click.option(
-    "--fault-rate",
-    type=click.FloatRange(0, 1),
-    default=0.0,
-    help="Probability of an injected fault.",
-)
-@click.option("--fault-seed", type=int, help="Seed of the fault RNG (reproducible runs).")
-@click.option(
-    "--review-mode", type=click.Choice(REVIEW_MODES), default="auto-approve", show_default=True
-)
-@click.option(
-    "--review-delay",
-    type=click.FloatRange(min=0),
-    default=2.0,
-    show_default=True,
-    help="Seconds a review takes.",
-)
-@click.option("--auto-verify-caller-ids", is_flag=True, help="Validation requests verify at once.")
-def serve(
-    host: str,
-    port: int,
-    db: Path | None,
-    seed: Path | None,
-    latency_ms: float,
-    rate_limit: float | None,
-    fault_rate: float,
-    fault_seed: int | None,
-    review_mode: str,
-    review_delay: float,
-    auto_verify_caller_ids: bool,
-) -> None:
+@config_options
+def serve(host: str, port: int, db: Path | None, seed: Path | None, **knobs: Any) -> None:
     """Serve the emulator in the foreground until Ctrl-C."""
-    config = EmulatorConfig(
-        latency_ms=latency_ms,
-        rate_limit=rate_limit,
-        fault_rate=fault_rate,
-        fault_seed=fault_seed,
-        review_mode=review_mode,
-        review_delay=review_delay,
-        auto_verify_caller_ids=auto_verify_caller_ids,
-    )
+    names = {f.name for f in EmulatorConfig.fields()}
+    try:
+        config = EmulatorConfig(**{k: v for k, v in knobs.items() if k in names and v is not None})
+    except ValueError as err:
+        raise UsageError(str(err)) from err
     try:
         emu = Emulator(db_path=db or ":memory:", seed=seed or demo_seed(), config=config)
     except SeedError as err:
         raise UsageError(str(err)) from err
     try:
+        warning = emu.exposure_warning(host)
         server = emu.make_server(host, port)
+    except ValueError as err:
+        emu.close()
+        raise UsageError(str(err)) from err
     except OSError as err:
         emu.close()
         raise UsageError(f"cannot listen on {host}:{port}: {err}") from err
@@ -94,7 +138,15 @@ def serve(
         )
         for sid in emu.accounts():
             click.echo(f"  account {sid}")
-        click.echo("admin API under /_emulator/ (see docs/emulator.md); Ctrl-C to stop")
+        if warning:
+            click.echo(warning, err=True)
+        if not config.admin_api:
+            admin = "admin API off"
+        elif config.admin_token:
+            admin = "admin API under /_emulator/ (needs the admin token)"
+        else:
+            admin = "admin API under /_emulator/ (see docs/emulator.md)"
+        click.echo(f"{admin}; Ctrl-C to stop")
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -10,7 +10,8 @@ See docs/emulator.md.
 """
 
 from cnamctl.emulator.app import Emulator
+from cnamctl.emulator.clock import Clock, ManualClock, SystemClock
 from cnamctl.emulator.config import EmulatorConfig
-from cnamctl.emulator.seed import SeedError
+from cnamctl.emulator.storage.seed import SeedError
 
-__all__ = ["Emulator", "EmulatorConfig", "SeedError"]
+__all__ = ["Clock", "Emulator", "EmulatorConfig", "ManualClock", "SeedError", "SystemClock"]

@@ -1,60 +1,52 @@
-"""Constants, the small seed and helpers shared by the emulator tests."""
+"""Constants and helpers of the emulator tests (the seeds live in tests/support)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from support.seeds import (
+    ACCOUNT,
+    API_KEY,
+    API_SECRET,
+    CANADIAN,
+    LOCAL,
+    MAIN_KEY,
+    MAIN_SECRET,
+    NOT_ON_PROFILE,
+    OTHER_ACCOUNT,
+    OTHER_TOKEN,
+    SUB_ACCOUNT,
+    SUB_NUMBER,
+    SUB_TOKEN,
+    TOKEN,
+    TOLL_FREE,
+    small_seed,
+)
 from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
 
-ACCOUNT = "AC0123456789abcdef0123456789abcdef"
-TOKEN = "test-auth-token"
-API_KEY = "SK" + "a" * 32
-API_SECRET = "test-api-secret"
-OTHER_ACCOUNT = "AC" + "f" * 32
-OTHER_TOKEN = "other-auth-token"
-SUB_ACCOUNT = "AC" + "5" * 32  # a subaccount of ACCOUNT
-SUB_TOKEN = "sub-auth-token"
-
-LOCAL = ["+14155550100", "+14155550101", "+14155550102", "+14155550103", "+14155550104"]
-TOLL_FREE = "+18005550100"
-CANADIAN = "+16045550100"
-NOT_ON_PROFILE = "+14155550109"
-
-
-def small_seed() -> dict[str, Any]:
-    return {
-        "accounts": [
-            {
-                "sid": ACCOUNT,
-                "auth_token": TOKEN,
-                "api_keys": [{"sid": API_KEY, "secret": API_SECRET}],
-                "incoming_numbers": [*LOCAL, TOLL_FREE, CANADIAN, NOT_ON_PROFILE],
-                "outgoing_caller_ids": [
-                    {"phone_number": "+14155550199", "friendly_name": "Front desk"},
-                    {"phone_number": "+14155550150", "friendly_name": "Old line"},
-                ],
-                "business_profiles": [
-                    {
-                        "friendly_name": "Acme Corp",
-                        "email": "compliance@acme.example",
-                        "phone_numbers": [*LOCAL, TOLL_FREE, CANADIAN],
-                    },
-                    {"friendly_name": "Acme Draft", "status": "draft"},
-                ],
-            },
-            {
-                "sid": OTHER_ACCOUNT,
-                "auth_token": OTHER_TOKEN,
-                "incoming_numbers": ["+12125550100"],
-                "business_profiles": [
-                    {"friendly_name": "Other Corp", "phone_numbers": ["+12125550100"]}
-                ],
-            },
-            {"sid": SUB_ACCOUNT, "auth_token": SUB_TOKEN, "owner_account_sid": ACCOUNT},
-        ]
-    }
+__all__ = [
+    "ACCOUNT",
+    "API_KEY",
+    "API_SECRET",
+    "CANADIAN",
+    "LOCAL",
+    "MAIN_KEY",
+    "MAIN_SECRET",
+    "NOT_ON_PROFILE",
+    "OTHER_ACCOUNT",
+    "OTHER_TOKEN",
+    "SUB_ACCOUNT",
+    "SUB_NUMBER",
+    "SUB_TOKEN",
+    "TOKEN",
+    "TOLL_FREE",
+    "cnam_product",
+    "number_sid",
+    "profile_sid",
+    "small_seed",
+]
 
 
 def number_sid(client: Client, e164: str, account: str = ACCOUNT) -> str:

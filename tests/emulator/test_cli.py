@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cnamctl.cli import main
-from cnamctl.emulator.seed import load_seed
+from cnamctl.emulator.storage.seed import load_seed
 
 SERVE = "from cnamctl.cli import main; main(prog_name='cnamctl')"
 

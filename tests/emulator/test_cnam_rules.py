@@ -6,8 +6,9 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from cnamctl import CNAM_POLICY_SID
-from cnamctl.emulator import EmulatorConfig, rules
-from cnamctl.emulator.policies import SHAKEN_STIR_POLICY_SID
+from cnamctl.emulator import EmulatorConfig
+from cnamctl.emulator.domain import rules
+from cnamctl.emulator.domain.policies import SHAKEN_STIR_POLICY_SID
 
 from .helpers import (
     CANADIAN,
@@ -58,21 +59,37 @@ def test_invalid_display_names(name, reason):
     ],
 )
 def test_prohibited_terms(name, prohibited):
-    assert rules.is_prohibited(name) is prohibited
+    assert (rules.prohibited_content(name) is not None) is prohibited
 
 
-@pytest.mark.parametrize(
-    "name", ["ACME & CO", "1800FLOWERS", "California", "THIS NAME IS WAY TOO LONG"]
-)
-def test_end_user_refuses_invalid_display_name(client, name):
+INVALID_NAMES = ["ACME & CO", "1800FLOWERS", "California", "THIS NAME IS WAY TOO LONG"]
+
+
+@pytest.mark.parametrize("name", INVALID_NAMES)
+def test_end_user_saves_any_display_name_by_default(client, name):
+    user = client.trusthub.v1.end_users.create(
+        friendly_name="x", type="cnam_information", attributes={"cnam_display_name": name}
+    )
+    assert user.attributes == {"cnam_display_name": name}
+
+
+@pytest.fixture
+def save_checked(serve):
+    """An emulator refusing invalid display names when the end user is saved."""
+    return serve(config=EmulatorConfig(display_name_check="save")).client()
+
+
+@pytest.mark.parametrize("name", INVALID_NAMES)
+def test_save_mode_refuses_invalid_display_name(save_checked, name):
     with pytest.raises(TwilioRestException) as err:
-        client.trusthub.v1.end_users.create(
+        save_checked.trusthub.v1.end_users.create(
             friendly_name="x", type="cnam_information", attributes={"cnam_display_name": name}
         )
     assert (err.value.status, err.value.code) == (400, 11009)
 
 
-def test_end_user_update_checks_display_name(client):
+def test_save_mode_checks_display_name_updates(save_checked):
+    client = save_checked
     user = client.trusthub.v1.end_users.create(
         friendly_name="x", type="cnam_information", attributes={"cnam_display_name": "ACME"}
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cnamctl.emulator import Emulator, EmulatorConfig
-from cnamctl.emulator.routing import Router
+from cnamctl.emulator.web.routing import Router
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 _SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
@@ -55,3 +55,14 @@ def test_every_endpoint_has_a_curl_example(doc):
 def test_every_config_key_is_documented(doc):
     for key in EmulatorConfig().as_dict():
         assert f"`{key}`" in doc, key
+
+
+def test_every_knob_is_a_documented_option_of_serve(doc):
+    from click.testing import CliRunner
+
+    from cnamctl.cli import main
+
+    help_text = CliRunner().invoke(main, ["emulator", "serve", "--help"]).output
+    for field in EmulatorConfig.fields():
+        assert f"| `{field.name}`" in doc, field.name
+        assert "--" + field.name.replace("_", "-") in help_text, field.name

@@ -16,18 +16,17 @@ from typing import Any
 
 import pytest
 import requests
-
-from cnamctl import CNAM_POLICY_SID
-
-from .helpers import (
+from support.seeds import (
     ACCOUNT,
     API_KEY,
     LOCAL,
     OTHER_ACCOUNT,
     OTHER_TOKEN,
     TOKEN,
-    small_seed,
+    small_seed_with_products,
 )
+
+from cnamctl import CNAM_POLICY_SID
 
 MINE = (ACCOUNT, TOKEN)
 THEIRS = (OTHER_ACCOUNT, OTHER_TOKEN)
@@ -38,18 +37,6 @@ NEW_END_USER = {
     "Type": "cnam_information",
     "Attributes": '{"cnam_display_name": "ACME"}',
 }
-
-
-def seed() -> dict[str, Any]:
-    """The small seed, plus a CNAM product for each account to aim at."""
-    data = small_seed()
-    data["accounts"][0]["trust_products"] = [
-        {"friendly_name": "mine", "business_profile": "Acme Corp", "display_name": "ACME MINE"}
-    ]
-    data["accounts"][1]["trust_products"] = [
-        {"friendly_name": "theirs", "business_profile": "Other Corp", "display_name": "OTHER"}
-    ]
-    return data
 
 
 def dump(served) -> list[str]:
@@ -200,7 +187,7 @@ def hostile_requests(s: dict[str, str]) -> list[tuple[str, str, dict[str, Any], 
 
 @pytest.fixture
 def hostile_served(serve):
-    return serve(seed=seed())
+    return serve(seed=small_seed_with_products())
 
 
 def test_hostile_requests_change_nothing(hostile_served):

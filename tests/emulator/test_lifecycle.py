@@ -12,6 +12,9 @@ from cnamctl.emulator import EmulatorConfig
 
 from .helpers import LOCAL, cnam_product, profile_sid
 
+PRIMARY = "RN6433641899984f951173ef1738c3bdd0"
+SECONDARY = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
+
 
 def wait_for_status(client, sid: str, status: str, timeout: float = 5.0) -> object:
     deadline = time.monotonic() + timeout
@@ -224,7 +227,7 @@ def test_customer_profiles_share_the_lifecycle(serve):
     profile = client.trusthub.v1.customer_profiles.create(
         friendly_name="New Co",
         email="a@new.example",
-        policy_sid="RN6433641899984f951173ef1738c3bdd0",
+        policy_sid=SECONDARY,  # the account has its primary profile
     )
     cp = client.trusthub.v1.customer_profiles(profile.sid)
     with pytest.raises(TwilioRestException) as err:
@@ -241,9 +244,7 @@ def test_customer_profiles_share_the_lifecycle(serve):
             friendly_name=end_user_type, type=end_user_type, attributes=attributes
         )
         cp.customer_profiles_entity_assignments.create(object_sid=user.sid)
-    evaluation = cp.customer_profiles_evaluations.create(
-        policy_sid="RN6433641899984f951173ef1738c3bdd0"
-    )
+    evaluation = cp.customer_profiles_evaluations.create(policy_sid=SECONDARY)
     assert evaluation.status == "compliant" and evaluation.customer_profile_sid == profile.sid
     assert cp.update(status="pending-review").status == "pending-review"
     time.sleep(0.02)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from cnamctl.emulator.store import Store
+from cnamctl.emulator.storage.store import Store
 
 
 def test_older_database_gains_the_owner_column(tmp_path):

@@ -182,3 +182,18 @@ def test_incoming_number_update_accepts_the_other_spec_parameters(client):
         trunk_sid="TK" + "0" * 32,
     )
     assert updated.sid == sid and updated.voice_caller_id_lookup is False
+
+
+def test_unset_number_fields_are_as_twilio_prints_them(client):
+    """The seeds' printed IncomingPhoneNumber: empty strings, and beta null."""
+    number = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers.list(limit=1)[0]
+    for field in (
+        "sms_url",
+        "sms_fallback_url",
+        "status_callback",
+        "sms_application_sid",
+        "voice_application_sid",
+    ):
+        assert getattr(number, field) == "", field
+    assert number.beta is None
+    assert number.voice_url is None and number.trunk_sid is None

@@ -5,23 +5,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from support.seeds import PAGING_ACCOUNT as ACC
+from support.seeds import PAGING_TOKEN as TOKEN
+from support.seeds import paging_seed as seed_with
 from twilio.base.exceptions import TwilioException
 
 from cnamctl import CNAM_POLICY_SID
-
-ACC = "AC" + "1" * 32
-TOKEN = "paging-token"
-
-
-def seed_with(numbers: int, caller_ids: int = 0, products: int = 0) -> dict:
-    account: dict = {"sid": ACC, "auth_token": TOKEN}
-    if numbers:
-        account["incoming_numbers"] = [{"count": numbers, "prefix": "+1628"}]
-    account["outgoing_caller_ids"] = [f"+1212555{i:04d}" for i in range(caller_ids)]
-    account["trust_products"] = [
-        {"friendly_name": f"p{i}", "policy_sid": CNAM_POLICY_SID} for i in range(products)
-    ]
-    return {"accounts": [account]}
 
 
 def pages(count: int, size: int) -> int:

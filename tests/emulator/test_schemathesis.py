@@ -1,6 +1,6 @@
 """Property-based conformance: schemathesis drives every implemented operation.
 
-The two specs are cut down to the operations the emulator serves; generated
+The two (vendored) specs are cut down to the operations the emulator serves; generated
 requests are authenticated for the seeded account and must never get a 5xx, and
 every documented response must match its schema (and the SchemaGuard of the
 ``serve`` fixture checks error bodies too). Bounded for CI.
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import hypothesis
 import pytest
+import schemathesis
+from support.contract import SPEC_FILES, load_spec
+from support.seeds import ACCOUNT, TOKEN, small_seed_with_products
 
 from cnamctl import CNAM_POLICY_SID
-
-from .helpers import ACCOUNT, LOCAL, TOKEN, small_seed
-from .oas import SPEC_FILES, load_spec, specs_available
-
-schemathesis = pytest.importorskip("schemathesis")
-hypothesis = pytest.importorskip("hypothesis")
-
-pytestmark = pytest.mark.skipif(not specs_available(), reason="../shared/twilio-oai is absent")
 
 MAX_EXAMPLES = 6
 
@@ -60,20 +56,6 @@ def _relative_page_uris(spec: dict[str, Any]) -> None:
                 for name, prop in schema.get("properties", {}).items():
                     if name.endswith("uri") and isinstance(prop, dict):
                         prop.pop("format", None)
-
-
-def seed() -> dict[str, Any]:
-    """The small seed plus a CNAM trust product, so generated requests can hit real objects."""
-    data = small_seed()
-    data["accounts"][0]["trust_products"] = [
-        {
-            "friendly_name": "fuzzed",
-            "business_profile": "Acme Corp",
-            "display_name": "ACME FUZZ",
-            "phone_numbers": [LOCAL[0]],
-        }
-    ]
-    return data
 
 
 def known_sids(served: Any) -> dict[str, str]:
@@ -149,7 +131,7 @@ def run_schema(spec: dict[str, Any], served: Any) -> int:
 
 @pytest.mark.parametrize("name", SPEC_FILES)
 def test_schemathesis(serve, name):
-    served = serve(seed=seed())
+    served = serve(seed=small_seed_with_products())
     prefix = "/v1/" if "trusthub" in name else "/2010-04-01/"
     expected = [op for op in served.emu.operations() if op[1].startswith(prefix)]
     checked = run_schema(implemented_spec(name), served)

@@ -9,7 +9,7 @@ template) was hit and that every answer was a success. The SchemaGuard of the
 from __future__ import annotations
 
 from cnamctl import CNAM_POLICY_SID
-from cnamctl.emulator.policies import PRIMARY_PROFILE_POLICY_SID
+from cnamctl.emulator.domain.policies import SECONDARY_PROFILE_POLICY_SID
 
 from .helpers import ACCOUNT, LOCAL, NOT_ON_PROFILE, number_sid, profile_sid
 
@@ -17,7 +17,7 @@ from .helpers import ACCOUNT, LOCAL, NOT_ON_PROFILE, number_sid, profile_sid
 def walk_customer_profiles(client) -> None:
     trusthub = client.trusthub.v1
     profile = trusthub.customer_profiles.create(
-        friendly_name="Walk Co", email="walk@acme.example", policy_sid=PRIMARY_PROFILE_POLICY_SID
+        friendly_name="Walk Co", email="walk@acme.example", policy_sid=SECONDARY_PROFILE_POLICY_SID
     )
     assert profile.status == "draft"
     assert profile.sid in {p.sid for p in trusthub.customer_profiles.list()}
@@ -46,7 +46,7 @@ def walk_customer_profiles(client) -> None:
     assert channels(channel.sid).delete() is True
 
     evaluations = cp.customer_profiles_evaluations
-    evaluation = evaluations.create(policy_sid=PRIMARY_PROFILE_POLICY_SID)
+    evaluation = evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY_SID)
     assert evaluation.status == "noncompliant"
     assert [e.sid for e in evaluations.list()] == [evaluation.sid]
     assert evaluations(evaluation.sid).fetch().results == evaluation.results

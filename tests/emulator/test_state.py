@@ -5,15 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import yaml
 from twilio.base.exceptions import TwilioRestException
 
 from cnamctl.emulator import Emulator, SeedError
-from cnamctl.emulator.seed import demo_seed_text, example_seed_text
+from cnamctl.emulator.storage.seed import demo_seed_text, example_seed_text
 
 from .helpers import ACCOUNT, LOCAL, TOKEN, cnam_product, number_sid, small_seed
+
+PRIMARY = "RN6433641899984f951173ef1738c3bdd0"
+SECONDARY = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 
 
 def test_file_database_survives_a_restart(serve, tmp_path):
@@ -271,3 +275,47 @@ def test_emulator_is_a_context_manager(tmp_path):
     # Closed: the file is complete and can be opened again with its state.
     with Emulator(db_path=db) as emu:
         assert ACCOUNT in emu.accounts()
+
+
+def test_an_account_has_one_primary_business_profile(client):
+    with pytest.raises(TwilioRestException) as err:
+        client.trusthub.v1.customer_profiles.create(
+            friendly_name="Second", email="a@acme.example", policy_sid=PRIMARY
+        )
+    assert (err.value.status, err.value.code) == (409, 20409)
+    secondary = client.trusthub.v1.customer_profiles.create(
+        friendly_name="Client Co", email="a@acme.example", policy_sid=SECONDARY
+    )
+    assert secondary.policy_sid == SECONDARY
+
+
+def test_seeded_profiles_default_to_one_primary(tmp_path):
+    two = {"sid": ACCOUNT, "auth_token": "x", "business_profiles": [
+        {"friendly_name": "A"}, {"friendly_name": "B"}]}  # fmt: skip
+    with Emulator(seed={"accounts": [two]}) as emu, emu.store.transaction() as conn:
+        policies = dict(conn.execute("SELECT friendly_name, policy_sid FROM bundles"))
+    assert policies == {"A": PRIMARY, "B": SECONDARY}
+    two["business_profiles"][1]["policy_sid"] = PRIMARY
+    with pytest.raises(SeedError, match="only one Primary"):
+        Emulator(seed={"accounts": [two]})
+
+
+def test_the_emulator_keeps_its_own_rules():
+    """The referee never imports the player: no cnamctl.manifest, plan, apply, live."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "cnamctl" / "emulator"
+    for source in package.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                assert not name.startswith(
+                    ("cnamctl.manifest", "cnamctl.plan", "cnamctl.apply", "cnamctl.live")
+                ), f"{source.name} imports {name}"

@@ -7,23 +7,21 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-
-from cnamctl.emulator import Emulator, EmulatorConfig
+from support.emulators import EmulatorFactory
 
 from .live import Live, seed
 
 
 @pytest.fixture
-def serve_live() -> Iterator[Callable[..., Live]]:
-    """Factory: ``serve_live(**EmulatorConfig fields) -> Live`` (stopped after the test)."""
+def serve_live(emulators: EmulatorFactory) -> Iterator[Callable[..., Live]]:
+    """Factory: ``serve_live(**EmulatorConfig fields) -> Live`` (stopped after the test;
+    the realism switch's knobs added when it is on)."""
     with ExitStack() as stack:
 
         def start(**config: Any) -> Live:
             settings = {"review_mode": "auto-approve", "review_delay": 0.2, **config}
-            emulator = Emulator(":memory:", seed=seed(), config=EmulatorConfig(**settings))
-            stack.callback(emulator.close)
-            handle = stack.enter_context(emulator.serve(port=0))
-            return Live(emulator, handle.base_url, stack)
+            running = emulators.start(seed(), realistic=True, **settings)
+            return Live(running.emu, running.base_url, stack)
 
         yield start
 
@@ -38,7 +36,6 @@ def corpus_live() -> Iterator[Live]:
     """One served emulator for a whole module of refused inputs: each case compares
     request counts and database dumps before and after."""
     with ExitStack() as stack:
-        emulator = Emulator(":memory:", seed=seed())
-        stack.callback(emulator.close)
-        handle = stack.enter_context(emulator.serve(port=0))
-        yield Live(emulator, handle.base_url, stack)
+        factory = EmulatorFactory(stack)
+        running = factory.start(seed(), realistic=True)
+        yield Live(running.emu, running.base_url, stack)

@@ -11,62 +11,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
 
 from click.testing import CliRunner, Result
+from support.seeds import RELIABILITY_ACCOUNT as ACCOUNT
+from support.seeds import RELIABILITY_KEY as API_KEY
+from support.seeds import RELIABILITY_NUMBERS as NUMBERS
+from support.seeds import RELIABILITY_OTHER as OTHER_ACCOUNT
+from support.seeds import RELIABILITY_OTHER_NUMBER as OTHER_NUMBER
+from support.seeds import RELIABILITY_OTHER_TOKEN as OTHER_TOKEN
+from support.seeds import RELIABILITY_SECRET as API_SECRET
+from support.seeds import RELIABILITY_TOKEN as TOKEN
+from support.seeds import reliability_seed as seed
 from twilio.rest import Client
 
 from cnamctl.cli.app import main
 from cnamctl.emulator import Emulator
 from cnamctl.twilio import Credentials, make_client
 
-ACCOUNT = "AC" + "7" * 32
-# Recognisable secrets: a leak anywhere is found by a plain substring search.
-TOKEN = "tok-RELIABILITY-SECRET-4f1c9e7a2b"
-API_KEY = "SK" + "7" * 32
-API_SECRET = "key-RELIABILITY-SECRET-93d1aa07c5"
-OTHER_ACCOUNT = "AC" + "8" * 32
-OTHER_TOKEN = "tok-OTHER-SECRET-61b0c2d9e4"
-NUMBERS = [f"+1415555{i:04d}" for i in range(6)]
-OTHER_NUMBER = "+12125550100"
-
-
-def seed() -> dict[str, Any]:
-    """Two accounts: ours (an approved business profile holding every number) and
-    another one, whose SIDs are used to cross account boundaries."""
-    return {
-        "accounts": [
-            {
-                "sid": ACCOUNT,
-                "auth_token": TOKEN,
-                "api_keys": [{"sid": API_KEY, "secret": API_SECRET}],
-                "incoming_numbers": NUMBERS,
-                "outgoing_caller_ids": [
-                    {"phone_number": "+14155550199", "friendly_name": "Front desk"}
-                ],
-                "business_profiles": [
-                    {"friendly_name": "Acme Corp", "phone_numbers": NUMBERS},
-                ],
-            },
-            {
-                "sid": OTHER_ACCOUNT,
-                "auth_token": OTHER_TOKEN,
-                "incoming_numbers": [OTHER_NUMBER],
-                "business_profiles": [
-                    {"friendly_name": "Other Corp", "phone_numbers": [OTHER_NUMBER]}
-                ],
-                "trust_products": [
-                    {
-                        "friendly_name": "theirs",
-                        "status": "twilio-approved",
-                        "business_profile": "Other Corp",
-                        "display_name": "OTHER CORP",
-                        "phone_numbers": [OTHER_NUMBER],
-                    }
-                ],
-            },
-        ]
-    }
+__all__ = [
+    "ACCOUNT",
+    "API_KEY",
+    "API_SECRET",
+    "NUMBERS",
+    "OTHER_ACCOUNT",
+    "OTHER_NUMBER",
+    "OTHER_TOKEN",
+    "TOKEN",
+    "Live",
+    "api_key_env",
+    "seed",
+    "token_env",
+]
 
 
 def token_env(base_url: str) -> dict[str, str]:
@@ -100,12 +75,16 @@ class Live:
     runs: list[Result] = field(default_factory=list)
 
     def cli(self, args: Sequence[str], env: dict[str, str] | None = None) -> Result:
-        """``cnamctl ARGS`` in-process, credentials and ``CNAMCTL_API_URL`` from ``env``."""
+        """``cnamctl ARGS`` in-process, credentials and ``CNAMCTL_API_URL`` from ``env``
+        (lagging writes of the realism switch catch up first: time passes between
+        two commands)."""
+        self.emulator.catch_up()
         result = CliRunner().invoke(main, list(args), env=env or token_env(self.base_url))
         self.runs.append(result)
         return result
 
     def client(self, account: str = ACCOUNT, password: str = TOKEN) -> Client:
+        self.emulator.catch_up()
         client = make_client(Credentials(account, account, password), self.base_url, timeout=10)
         self.stack.callback(client.http_client.session.close)  # type: ignore[attr-defined]
         return client

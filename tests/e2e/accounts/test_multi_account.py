@@ -8,28 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.seeds import MULTI_ACCOUNTS, MULTI_TOKENS, multi_account_seed
 
 from cnamctl.cli import main
 from cnamctl.emulator import Emulator
 
-A, B, C = ("AC" + c * 32 for c in "abc")
-TOKENS = {A: "token-a", B: "token-b", C: "token-c"}
-
-
-def _seed() -> dict:
-    return {
-        "accounts": [
-            {
-                "sid": sid,
-                "auth_token": TOKENS[sid],
-                "incoming_numbers": [f"+1415555{i}10{n}" for n in range(3)],
-                "business_profiles": [
-                    {"friendly_name": f"Co {sid[2]}", "status": "twilio-approved"}
-                ],
-            }
-            for i, sid in enumerate((A, B, C))
-        ]
-    }
+A, B, C = MULTI_ACCOUNTS
+TOKENS = MULTI_TOKENS
 
 
 def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) -> None:
@@ -60,20 +45,21 @@ def _account_dir(root: Path, name: str, sid: str, index: int, token_env: str) ->
 
 
 @pytest.fixture
-def workspace(tmp_path):
-    emu = Emulator(db_path=":memory:", seed=_seed())
+def workspace(tmp_path, emulators):
+    # reviews outlast the test: status is asserted while they are pending
+    running = emulators.start(multi_account_seed(), realistic=True, review_delay=3600)
+    emu = running.emu
     root = tmp_path / "accounts"
     for i, (name, sid) in enumerate((("customer-a", A), ("customer-b", B), ("customer-c", C))):
         _account_dir(root, name, sid, i, f"TOKEN_{name[-1].upper()}")
-    with emu.serve(port=0) as server:
-        env = {
-            "CNAMCTL_API_URL": server.base_url,
-            "TOKEN_A": TOKENS[A],
-            "TOKEN_B": "wrong-token",  # customer-b fails
-            "TOKEN_C": TOKENS[C],
-            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
-        }
-        yield emu, root, env
+    env = {
+        "CNAMCTL_API_URL": running.base_url,
+        "TOKEN_A": TOKENS[A],
+        "TOKEN_B": "wrong-token",  # customer-b fails
+        "TOKEN_C": TOKENS[C],
+        "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+    }
+    yield emu, root, env
 
 
 def test_each_account_is_planned_and_one_failure_hides_nothing(workspace):
@@ -95,11 +81,12 @@ def test_each_account_is_planned_and_one_failure_hides_nothing(workspace):
 
 
 def test_apply_per_account_then_plans_are_empty(workspace):
-    _emu, root, env = workspace
+    emu, root, env = workspace
     env = {**env, "TOKEN_B": TOKENS[B]}
     runner = CliRunner()
     applied = runner.invoke(main, ["apply", "--auto-approve", str(root)], env=env)
     assert applied.exit_code == 0, applied.output
+    emu.catch_up()  # the realism switch's lag: time passes between two commands
     again = runner.invoke(
         main, ["plan", "--detailed-exitcode", "--format", "json", str(root)], env=env
     )

@@ -22,6 +22,12 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner, Result
+from support.seeds import E2E_ACCOUNT as ACCOUNT
+from support.seeds import E2E_NUMBER_COUNT as NUMBER_COUNT
+from support.seeds import E2E_TOKEN as TOKEN
+from support.seeds import SHAKEN_POLICY_SID
+from support.seeds import apply_seed as seed
+from support.seeds import e2e_number as number
 from twilio.rest import Client
 
 from cnamctl.cli.app import main
@@ -30,39 +36,7 @@ from cnamctl.live.model import Snapshot
 from cnamctl.live.reader import read_snapshot
 from cnamctl.twilio import Credentials, make_client
 
-ACCOUNT = "AC" + "e" * 32
-TOKEN = "e2e-secret-token"
-NUMBER_COUNT = 40
-SHAKEN_POLICY_SID = "RN7a97559effdf62d00f4298208492a5ea"
-
-
-def number(i: int) -> str:
-    return f"+1415555{i:04d}"
-
-
-def seed(*, numbers: int = NUMBER_COUNT, **extra: Any) -> dict[str, Any]:
-    """One account: ``numbers`` US numbers, the approved business profiles "Acme Corp"
-    and "Beta Corp", and an approved SHAKEN/STIR product (never to be touched)."""
-    account: dict[str, Any] = {
-        "sid": ACCOUNT,
-        "auth_token": TOKEN,
-        "incoming_numbers": [number(i) for i in range(numbers)],
-        "business_profiles": [
-            {"friendly_name": "Acme Corp", "status": "twilio-approved"},
-            {"friendly_name": "Beta Corp", "status": "twilio-approved"},
-        ],
-        "trust_products": [
-            {
-                "friendly_name": "Acme SHAKEN",
-                "policy_sid": SHAKEN_POLICY_SID,
-                "status": "twilio-approved",
-                "business_profile": "Acme Corp",
-            }
-        ],
-    }
-    for key, value in extra.items():
-        account[key] = account.get(key, []) + value if isinstance(value, list) else value
-    return {"accounts": [account]}
+__all__ = ["ACCOUNT", "NUMBER_COUNT", "SHAKEN_POLICY_SID", "TOKEN", "World", "number", "seed"]
 
 
 def profile(
@@ -143,8 +117,14 @@ class World:
 
     # --- running cnamctl ---------------------------------------------------------------
 
+    def settle(self) -> None:
+        """Let lagging writes (realism switch) become visible: time passes between
+        two commands of a test, and before the test checks the account."""
+        self.emulator.catch_up()
+
     def cli(self, *args: str, input: str | None = None, options: tuple[str, ...] = ()) -> Result:
         """``cnamctl <options> <command> --api-url <emulator> <args>`` in-process."""
+        self.settle()
         cmd, *rest = args
         runner = CliRunner()
         return runner.invoke(
@@ -157,6 +137,7 @@ class World:
     def spawn_apply(self, *args: str) -> subprocess.Popen[str]:
         """``cnamctl apply --auto-approve`` as a child process (to be killed); its
         stdout is the line-per-change log."""
+        self.settle()
         command = [
             sys.executable,
             "-c",
@@ -182,6 +163,7 @@ class World:
 
     @property
     def client(self) -> Client:
+        self.settle()
         return make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), self.base_url)
 
     def snapshot(self) -> Snapshot:

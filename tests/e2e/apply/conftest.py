@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from apply_world import ACCOUNT, TOKEN, World, seed
-
-from cnamctl.emulator import Emulator, EmulatorConfig
+from support.emulators import EmulatorFactory
 
 
 @pytest.fixture
-def make_world(tmp_path: Path) -> Iterator[Any]:
+def make_world(tmp_path: Path, emulators: EmulatorFactory) -> Any:
     """``make_world(seed_doc=None, **EmulatorConfig fields) -> World``: an in-memory
-    emulator served on a free port (reviews take 0.5 s unless told otherwise)."""
-    stack = ExitStack()
+    emulator served on a free port (reviews take 0.5 s unless told otherwise), with
+    the realism switch's knobs when it is on."""
 
     def make(seed_doc: dict[str, Any] | None = None, **config: Any) -> World:
-        defaults: dict[str, Any] = {"review_mode": "auto-approve", "review_delay": 0.5}
-        emulator = Emulator(
-            db_path=":memory:",
-            seed=seed_doc or seed(),
-            config=EmulatorConfig(**{**defaults, **config}),
-        )
-        stack.callback(emulator.close)
+        knobs: dict[str, Any] = {"review_mode": "auto-approve", "review_delay": 0.5, **config}
+        running = emulators.start(seed_doc or seed(), realistic=True, **knobs)
         manifests = tmp_path / "manifests"
         manifests.mkdir(exist_ok=True)
         env = {
@@ -38,19 +30,16 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
             "NO_COLOR": "1",
             "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
         }
-        world = World(emulator, "", manifests, tmp_path, env)
+        world = World(running.emu, running.base_url, manifests, tmp_path, env)
 
-        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        def before(environ: dict[str, Any]) -> None:
             if world.before_request is not None:
                 world.before_request(environ)
-            return emulator.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
 
-        server = stack.enter_context(emulator.serve(port=0, app=app))
-        world.base_url = server.base_url
+        running.hooks.append(before)
         return world
 
-    yield make
-    stack.close()
+    return make
 
 
 @pytest.fixture

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
+from support.emulators import EmulatorFactory
+from support.seeds import IMPORT_ACCOUNT as ACCOUNT
+from support.seeds import IMPORT_TOKEN as TOKEN
+from support.seeds import SHAKEN_POLICY_SID, import_seed
 
 from cnamctl.cli.app import main
-from cnamctl.emulator import Emulator, EmulatorConfig
+from cnamctl.emulator import Emulator
 
-ACCOUNT = "AC" + "5" * 32
-TOKEN = "import-e2e-token"
-SHAKEN_POLICY_SID = "RN7a97559effdf62d00f4298208492a5ea"
+__all__ = ["ACCOUNT", "SHAKEN_POLICY_SID", "TOKEN", "Account", "numbers", "served"]
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Account:
     def cli(self, *args: str, global_options: tuple[str, ...] = ()) -> Result:
         """``cnamctl [global options] <command> --api-url <emulator> <args>``, in-process."""
         command, *rest = args
+        self.emulator.catch_up()  # time passes between two commands (realism switch)
         return CliRunner().invoke(
             main,
             [*global_options, command, "--api-url", self.base_url, *rest],
@@ -54,13 +57,11 @@ class Account:
 @contextmanager
 def served(account: dict[str, Any], *, token: str = TOKEN, **config: Any) -> Iterator[Account]:
     """An in-memory emulator holding one account (``account`` without sid/token)."""
-    seed = {"accounts": [{"sid": ACCOUNT, "auth_token": token, **account}]}
-    emulator = Emulator(":memory:", seed, config=EmulatorConfig(**config))
-    try:
-        with emulator.serve(port=0) as server:
-            yield Account(emulator, server.base_url, token)
-    finally:
-        emulator.close()
+    with ExitStack() as stack:
+        factory = EmulatorFactory(stack)
+        running = factory.start(import_seed(account, token), realistic=True, **config)
+        yield Account(running.emu, running.base_url, token)
+    factory.assert_conforming()
 
 
 def numbers(prefix: str, start: int, count: int) -> list[str]:

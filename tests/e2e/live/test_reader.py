@@ -7,83 +7,30 @@ calls only, and exactly the number of requests that paging at 1,000 allows.
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 
 import pytest
+from support.emulators import EmulatorFactory
+from support.seeds import READER_ACCOUNT as ACCOUNT
+from support.seeds import READER_CALLERS as CALLERS
+from support.seeds import READER_NUMBERS as BIG
+from support.seeds import READER_OTHER as OTHER
+from support.seeds import READER_TOKEN as TOKEN
+from support.seeds import reader_number as _num
+from support.seeds import reader_seed
 from twilio.base.exceptions import TwilioRestException
 
-from cnamctl.emulator import Emulator
 from cnamctl.live.reader import read_snapshot
 from cnamctl.twilio import Credentials, make_client
-
-ACCOUNT = "AC" + "1" * 32
-TOKEN = "reader-test-token"
-OTHER = "AC" + "2" * 32
-SHAKEN = "RN7a97559effdf62d00f4298208492a5ea"
-BIG = 2_500  # numbers: three pages
-CALLERS = 1_001  # caller IDs: two pages
-
-
-def _num(i: int) -> str:
-    return f"+141552{i:05d}"
-
-
-def _seed() -> dict:
-    big_bp = [_num(i) for i in range(1_500)]  # first 1,500 generated numbers
-    return {
-        "accounts": [
-            {
-                "sid": ACCOUNT,
-                "auth_token": TOKEN,
-                "incoming_numbers": [_num(i) for i in range(BIG)],
-                "outgoing_caller_ids": [
-                    {"phone_number": f"+121255{i:05d}", "friendly_name": f"Caller {i}"}
-                    for i in range(CALLERS)
-                ],
-                "business_profiles": [
-                    {
-                        "friendly_name": "Big Co",
-                        "status": "twilio-approved",
-                        "phone_numbers": big_bp,
-                    },
-                    {
-                        "friendly_name": "Small Co",
-                        "status": "twilio-approved",
-                        "phone_numbers": [_num(i) for i in range(2_000, 2_010)],
-                    },
-                ],
-                "trust_products": [
-                    {
-                        "friendly_name": "big-brand",
-                        "status": "twilio-approved",
-                        "business_profile": "Big Co",
-                        "display_name": "BIG CO",
-                        "phone_numbers": big_bp[:1_200],
-                    },
-                    {
-                        "friendly_name": "small-brand",
-                        "status": "draft",
-                        "business_profile": "Small Co",
-                        "display_name": "SMALL CO",
-                        "phone_numbers": [_num(i) for i in range(2_000, 2_003)],
-                    },
-                    {
-                        "friendly_name": "big-brand",  # same name, other policy: never read
-                        "policy_sid": SHAKEN,
-                        "status": "twilio-approved",
-                        "business_profile": "Big Co",
-                    },
-                ],
-            },
-            {"sid": OTHER, "auth_token": "other-token", "incoming_numbers": ["+13125550100"]},
-        ]
-    }
 
 
 @pytest.fixture(scope="module")
 def served():
-    emu = Emulator(db_path=":memory:", seed=_seed())
-    with emu.serve(port=0) as handle:
-        yield emu, handle.base_url
+    with ExitStack() as stack:
+        factory = EmulatorFactory(stack)
+        running = factory.start(reader_seed(), realistic=True)
+        yield running.emu, running.base_url
+    factory.assert_conforming()
 
 
 def _pages(n: int) -> int:

@@ -1,0 +1,1 @@
+"""The Twilio resources: handlers, rules, policies, evaluation and review."""

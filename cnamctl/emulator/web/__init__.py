@@ -1,0 +1,1 @@
+"""HTTP: the request pipeline, authentication, routing, stats, the admin API."""
