@@ -13,8 +13,15 @@ One change's retry loop (``_attempt_change``):
 3. on AMBIGUOUS: wait, then read back (``Operation.read_back``); in effect ->
    done, absent -> go to 1. A read-back that fails is retried itself: the
    write is never sent again until a read-back has answered;
-4. on REJECTED: read back once; in effect -> done (Twilio said "already
-   exists" or "not found" to a write that had already happened), else failed.
+4. on REJECTED: read back; in effect -> done (Twilio said "already exists" or
+   "not found" to a write that had already happened), else failed.
+
+Twilio may list or fetch an object a little after it is written (users report
+404s for resources that exist). So for a write that is not ``repeatable`` (a
+second one would create a duplicate, or be refused as one), a read-back that
+finds nothing is trusted only once ``settle_seconds`` have passed since the
+write was sent; until then it is asked again. Repeatable writes (updates,
+unassignments, deletions) are simply sent again.
 
 Throttling and faults have separate budgets (``WritePolicy``), each bounded in
 attempts and total time; when a budget runs out after an ambiguous failure, a
@@ -59,6 +66,7 @@ from cnamctl.twilio.retry import RetryBudget, RetryPolicy
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_RPS = 50.0
+_SETTLE_POLL = 0.5  # seconds between read-backs while a write may not be visible yet
 
 
 @dataclass(frozen=True)
@@ -310,6 +318,7 @@ class Executor:
         attempts = 0
         must_read_back = False
         last: Failure | None = None
+        sent_at = time.monotonic()
         while True:
             if self._stop.is_set():
                 return _Tried(attempts, message=_stopped(last))
@@ -324,8 +333,11 @@ class Executor:
                     continue
                 if found is not None:
                     return _Tried(attempts, found, read_back=True)
+                if self._settling(op, sent_at):
+                    continue  # not visible yet, perhaps: ask again before writing again
                 must_read_back = False
             attempts += 1
+            sent_at = time.monotonic()
             try:
                 return _Tried(attempts, op.run(self.context, params))
             except Noncompliant as err:
@@ -334,13 +346,13 @@ class Executor:
             except Exception as err:
                 last = classify(err)
             if last.kind is FailureKind.REJECTED:
-                found = self._read_back_once(op, params)
+                found = self._read_back_settled(op, params, sent_at)
                 if found is not None:
                     return _Tried(attempts, found, read_back=True)
                 return _Tried(attempts, message=last.message + _hint(last, params))
             must_read_back = must_read_back or last.kind is FailureKind.AMBIGUOUS
             if not self._pause(change, attempts, last, budgets, ""):
-                found = self._read_back_once(op, params) if must_read_back else None
+                found = self._read_back_settled(op, params, sent_at) if must_read_back else None
                 if found is not None:
                     return _Tried(attempts, found, read_back=True)
                 return _Tried(
@@ -368,6 +380,24 @@ class Executor:
             return op.read_back(self.context, params)
         except Exception:
             return None
+
+    def _settling(self, op: Operation, sent_at: float) -> bool:
+        """Whether an absent read-back of ``op`` is too early to trust; if so, wait a
+        little (the caller then reads back again)."""
+        remaining = self.settings.settle_seconds - (time.monotonic() - sent_at)
+        if op.repeatable or remaining <= 0 or self._stop.is_set():
+            return False
+        self._stop.wait(min(remaining, _SETTLE_POLL))
+        return True
+
+    def _read_back_settled(
+        self, op: Operation, params: Mapping[str, Any], sent_at: float
+    ) -> Done | None:
+        """Read back until found, or until an absence can be trusted (``_settling``)."""
+        while True:
+            found = self._read_back_once(op, params)
+            if found is not None or not self._settling(op, sent_at):
+                return found
 
     # --- naming, for people ----------------------------------------------------------
 

@@ -151,6 +151,9 @@ ReadBackFn = Callable[[Context, Params], Done | None]
 class Operation:
     run: RunFn
     read_back: ReadBackFn
+    # sending the write twice has the effect of sending it once (an update, an
+    # unassignment, a deletion); others would make a duplicate or be refused as one
+    repeatable: bool = False
 
 
 def _trusthub(ctx: Context) -> Any:
@@ -589,20 +592,28 @@ def deleted_caller_id(ctx: Context, p: Params) -> Done | None:
 
 
 OPERATIONS: dict[Action, Operation] = {
-    Action.UNASSIGN_CNAM_NUMBER: Operation(unassign_cnam_number, unassigned_cnam_number),
+    Action.UNASSIGN_CNAM_NUMBER: Operation(
+        unassign_cnam_number, unassigned_cnam_number, repeatable=True
+    ),
     Action.CREATE_END_USER: Operation(create_end_user, created_end_user),
-    Action.UPDATE_END_USER: Operation(update_end_user, updated_end_user),
+    Action.UPDATE_END_USER: Operation(update_end_user, updated_end_user, repeatable=True),
     Action.CREATE_TRUST_PRODUCT: Operation(create_trust_product, created_trust_product),
-    Action.UPDATE_TRUST_PRODUCT: Operation(update_trust_product, updated_trust_product),
+    Action.UPDATE_TRUST_PRODUCT: Operation(
+        update_trust_product, updated_trust_product, repeatable=True
+    ),
     Action.ASSIGN_ENTITY: Operation(assign_entity, assigned_entity),
     Action.ASSIGN_BUSINESS_PROFILE_NUMBER: Operation(
         assign_business_profile_number, assigned_business_profile_number
     ),
     Action.ASSIGN_CNAM_NUMBER: Operation(assign_cnam_number, assigned_cnam_number),
     Action.SUBMIT_FOR_REVIEW: Operation(submit_for_review, submitted_for_review),
-    Action.SET_CALLER_NAME_LOOKUP: Operation(set_caller_name_lookup, caller_name_lookup_set),
+    Action.SET_CALLER_NAME_LOOKUP: Operation(
+        set_caller_name_lookup, caller_name_lookup_set, repeatable=True
+    ),
     Action.CREATE_VALIDATION_REQUEST: Operation(create_validation_request, validation_requested),
-    Action.UPDATE_CALLER_ID: Operation(update_caller_id, updated_caller_id),
-    Action.DELETE_CALLER_ID: Operation(delete_caller_id, deleted_caller_id),
-    Action.DELETE_TRUST_PRODUCT: Operation(delete_trust_product, deleted_trust_product),
+    Action.UPDATE_CALLER_ID: Operation(update_caller_id, updated_caller_id, repeatable=True),
+    Action.DELETE_CALLER_ID: Operation(delete_caller_id, deleted_caller_id, repeatable=True),
+    Action.DELETE_TRUST_PRODUCT: Operation(
+        delete_trust_product, deleted_trust_product, repeatable=True
+    ),
 }

@@ -73,7 +73,7 @@ def executor(
     return Executor(
         Client("AC" + "0" * 32, "not-a-real-token"),
         plan,
-        settings=ApplySettings(max_rps=None, retry=FAST, **settings),
+        settings=ApplySettings(max_rps=None, retry=FAST, **{"settle_seconds": 0, **settings}),
         on_event=sink,
         operations={action: s.op for action, s in ops.items()},
     )
@@ -134,6 +134,42 @@ def test_ambiguous_failure_reads_back_before_sending_again(failure):
     r = run_one(script)
     assert script.calls == ["run", "read", "run"]
     assert r.outcome is Outcome.APPLIED and r.attempts == 2 and not r.read_back
+
+
+class Lagging(Script):
+    """A server that shows a committed write only on the ``visible_after``-th read."""
+
+    def __init__(self, runs: list[Any], visible_after: int, repeatable: bool = False):
+        super().__init__(runs, reads=[None] * (visible_after - 1) + [Done(sid="RA1")])
+        self.repeatable = repeatable
+
+    @property
+    def op(self) -> Operation:
+        return Operation(self.run, self.read_back, repeatable=self.repeatable)
+
+
+def test_an_unseen_create_is_read_back_again_until_it_may_be_trusted_absent():
+    """Read-after-write lag: the assignment committed but its answer was lost, and
+    the first two read-backs do not show it yet. Sending it again would be refused
+    as a duplicate (or make one), so apply asks again within settle_seconds."""
+    script = Lagging([reset()], visible_after=3)
+    r = executor(one(), {Action.ASSIGN_CNAM_NUMBER: script}, settle_seconds=5).run().changes[0]
+    assert script.calls == ["run", "read", "read", "read"]
+    assert r.outcome is Outcome.APPLIED and r.read_back and r.attempts == 1
+
+
+def test_a_refusal_as_duplicate_is_read_back_within_the_window():
+    script = Lagging([reset(), rest(409, 20409)], visible_after=4)
+    r = executor(one(), {Action.ASSIGN_CNAM_NUMBER: script}, settle_seconds=0.4).run().changes[0]
+    assert r.outcome is Outcome.APPLIED and r.read_back
+    assert script.calls[:2] == ["run", "read"] and script.calls.count("run") <= 2
+
+
+def test_a_repeatable_write_is_simply_sent_again():
+    script = Lagging([reset(), Done()], visible_after=3, repeatable=True)
+    action = Action.UNASSIGN_CNAM_NUMBER
+    r = executor(one(action), {action: script}, settle_seconds=5).run().changes[0]
+    assert script.calls == ["run", "read", "run"] and r.ok
 
 
 def test_ambiguous_failure_that_did_commit_is_not_sent_again():
