@@ -34,7 +34,7 @@ from typing import Any
 from twilio.rest import Client
 
 from cnamctl.apply.evaluation import to_problems
-from cnamctl.apply.events import ChangeFinished, ChangeRetrying, EventSink, ignore
+from cnamctl.apply.events import ChangeFinished, ChangeRetrying, ChangeStarted, EventSink, ignore
 from cnamctl.apply.failures import Failure, FailureKind, classify
 from cnamctl.apply.graph import DependencyGraph
 from cnamctl.apply.operations import OPERATIONS, Context, Done, Noncompliant, Operation
@@ -205,6 +205,7 @@ class Executor:
         self, change: Change, sids: Mapping[str, str]
     ) -> tuple[ChangeResult, str | None]:
         started = time.monotonic()
+        self.on_event(ChangeStarted(change))
         params: dict[str, Any] = {}
         try:
             params = resolve_refs(change.params, sids)
