@@ -276,35 +276,6 @@ def test_noncompliant_evaluation_stops_only_that_product(world: World):
     world.assert_converged()
 
 
-def test_stale_saved_plan_is_refused(world: World, tmp_path):
-    declare_acme(world)
-    saved = tmp_path / "plan.json"
-    planned = world.cli("plan", "-o", str(saved), str(world.manifests))
-    assert planned.exit_code == 0, planned.output
-    live = world.snapshot()
-    touched = live.number_by_e164(SALES[0])
-    assert touched is not None
-    world.client.api.v2010.accounts(live.account_sid).incoming_phone_numbers(touched.sid).update(
-        friendly_name="changed by someone else"
-    )
-    before = world.writes()
-    result = world.cli("apply", str(saved))
-    assert result.exit_code == 1
-    assert "stale plan" in result.output
-    assert touched.sid in result.output
-    assert world.writes() == before
-
-
-def test_fresh_saved_plan_applies_without_confirmation(world: World, tmp_path):
-    declare_acme(world)
-    saved = tmp_path / "plan.json"
-    assert world.cli("plan", "-o", str(saved), str(world.manifests)).exit_code == 0
-    result = world.cli("apply", str(saved))
-    assert result.exit_code == 0, result.output
-    assert "Apply complete" in result.output
-    world.assert_converged()
-
-
 def test_without_tty_or_auto_approve_apply_refuses(world: World):
     declare_acme(world)
     result = world.cli("apply", str(world.manifests))
