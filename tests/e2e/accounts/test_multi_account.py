@@ -236,3 +236,15 @@ def test_an_account_that_could_not_be_planned_is_saved_with_its_error(workspace,
 
 def _client(url, sid):
     return make_client(Credentials(sid, sid, TOKENS[sid]), url)
+
+
+def test_the_prompt_names_every_account_and_the_target(workspace, monkeypatch):
+    from cnamctl.cli import apply_cmd
+
+    _emu, root, env = workspace
+    env = {**env, "TOKEN_B": TOKENS[B]}
+    monkeypatch.setattr(apply_cmd, "_stdin_is_terminal", lambda: True)
+    result = CliRunner().invoke(main, ["apply", str(root)], env=env, input="n\n")
+    assert result.exit_code == 1
+    accounts = f"customer-a ({A}), customer-b ({B}), customer-c ({C})"
+    assert f"to 3 accounts ({accounts}) on emulator at {env['CNAMCTL_API_URL']}?" in result.stderr
