@@ -121,16 +121,23 @@ def _wait_for_writes(world: World, count: int) -> None:
         time.sleep(0.01)
 
 
-def test_ctrl_c_twice_with_json_still_prints_one_document(make_world: Any):
-    world = make_world(latency_ms=400)
+def _interrupt_twice(world: World, *args: str) -> tuple[str, str]:
+    """Start an apply with requests that take 400 ms, press Ctrl-C twice while
+    changes are in flight; the child's stdout and stderr."""
     declare(world, NUMBERS)
-    child = world.spawn_apply("--format", "json", "--concurrency", "4")
+    child = world.spawn_apply(*args, "--concurrency", "4")
     _wait_for_writes(world, 6)
     child.send_signal(signal.SIGINT)
     time.sleep(0.05)
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 1, out + err
+    return out, err
+
+
+def test_ctrl_c_twice_with_json_still_prints_one_document(make_world: Any):
+    world = make_world(latency_ms=400)
+    out, err = _interrupt_twice(world, "--format", "json")
     doc = json.loads(out)  # one document, complete, and nothing else
     assert doc["ok"] is False and doc["interrupted"] is True
     ((account),) = doc["accounts"]
@@ -148,14 +155,7 @@ def test_ctrl_c_twice_with_json_still_prints_one_document(make_world: Any):
 
 def test_ctrl_c_twice_in_text_says_what_was_applied(make_world: Any):
     world = make_world(latency_ms=400)
-    declare(world, NUMBERS)
-    child = world.spawn_apply("--concurrency", "4")
-    _wait_for_writes(world, 6)
-    child.send_signal(signal.SIGINT)
-    time.sleep(0.05)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
-    assert child.returncode == 1, out + err
+    out, err = _interrupt_twice(world)
     assert "Apply interrupted: " in out and " applied" in out
     assert "Not run: " in out and "Traceback" not in out + err
     assert "not waiting for " in out + err
