@@ -5,8 +5,8 @@
 * ``-v``/``-q`` are global options: ``cnamctl -v plan`` and ``cnamctl plan -v``
   mean the same. ``verbosity_params`` are added to every command by ``cli/app.py``;
   what they set is read back with ``verbosity()`` / ``is_quiet()``.
-* ``hint()`` writes a command line for the user to copy, with the target flags of
-  the current run, so that a hint printed by ``--emulator`` run says ``--emulator``.
+* ``hint()`` writes a command line for the user to copy, with the flags of the
+  current run, so that a hint printed by an ``--emulator`` run says ``--emulator``.
 """
 
 from __future__ import annotations
@@ -153,21 +153,25 @@ def is_quiet() -> bool:
 # --- copy-paste hints ----------------------------------------------------------------
 
 
-def target_flags(ctx: click.Context | None = None) -> list[str]:
-    """The flags that sent this run where it went (``--emulator``, ``--api-url URL``);
-    a URL that came from $CNAMCTL_API_URL is left out: the next run has it too."""
+def run_flags(ctx: click.Context | None = None) -> list[str]:
+    """The flags that decide what the next command reads and where it goes:
+    ``--emulator`` or ``--api-url URL`` (a URL that came from $CNAMCTL_API_URL is
+    left out: the next run has it too), and ``--allow-outside-links``."""
     ctx = ctx or click.get_current_context(silent=True)
     if ctx is None:
         return []
-    if ctx.params.get("embedded"):
-        return ["--emulator"]
+    flags = []
     url = ctx.params.get("api_url")
-    if url and ctx.get_parameter_source("api_url") is not ParameterSource.ENVIRONMENT:
-        return ["--api-url", redact_url(str(url))]
-    return []
+    if ctx.params.get("embedded"):
+        flags.append("--emulator")
+    elif url and ctx.get_parameter_source("api_url") is not ParameterSource.ENVIRONMENT:
+        flags += ["--api-url", redact_url(str(url))]
+    if ctx.params.get("allow_outside_links"):
+        flags.append("--allow-outside-links")
+    return flags
 
 
 def hint(command: str, *args: str, ctx: click.Context | None = None) -> str:
-    """``cnamctl COMMAND <target flags> ARGS``, quoted for a POSIX shell."""
-    words = ["cnamctl", *command.split(), *target_flags(ctx), *args]
+    """``cnamctl COMMAND <this run's flags> ARGS``, quoted for a POSIX shell."""
+    words = ["cnamctl", *command.split(), *run_flags(ctx), *args]
     return shlex.join(words)

@@ -33,7 +33,7 @@ FAST = WritePolicy(
     throttle=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, total_timeout=5),
     faults=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, total_timeout=5),
 )
-ACTION = Action.ASSIGN_CNAM_NUMBER
+ACTION = Action.SET_CALLER_NAME_LOOKUP  # needs nothing but its own number
 
 
 class Recorder:
@@ -98,8 +98,13 @@ class Gate:
         return {ACTION: Operation(self.run, self.read_back)}
 
 
+def change(i: int, **fields: Any) -> Change:
+    params = {"number": f"PN{i:032d}", "phone_number": f"+1415555{i:04d}", "enabled": True}
+    return Change(f"c{i:03d}", ACTION, params=params, **fields)
+
+
 def plan_of(count: int, account_sid: str = "AC1") -> Plan:
-    return Plan(account_sid, [Change(f"c{i:03d}", ACTION) for i in range(count)])
+    return Plan(account_sid, [change(i) for i in range(count)])
 
 
 def account(name: str, plan: Plan | None, error: Exception | None = None) -> PreparedAccount:
@@ -217,10 +222,7 @@ def test_accounts_with_errors_or_nothing_to_do_are_reported_and_others_run():
 def test_an_invalid_plan_is_that_accounts_error_before_any_write():
     recorder = Recorder()
     gate = Gate()
-    cycle = Plan(
-        "AC1",
-        [Change("a", ACTION, depends_on=("b",)), Change("b", ACTION, depends_on=("a",))],
-    )
+    cycle = Plan("AC1", [change(0, depends_on=("c001",)), change(1, depends_on=("c000",))])
     (outcome,) = make_run([account("a", cycle)], gate, recorder).run()
     assert outcome.error is not None and "cycle" in outcome.error and gate.calls == 0
 
