@@ -6,11 +6,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cnamctl.cli.options import format_option, hint, paths_argument, target_options
+from cnamctl.cli.options import format_option, hint, target_options
 
 
 @click.command()
-@paths_argument
+@click.argument("paths", nargs=-1)
 @target_options
 @click.option("--allow-outside-links", "allow_outside_links", is_flag=True)
 def echo_hint(paths: tuple[str, ...], api_url: str | None, embedded: bool, **_: object) -> None:
