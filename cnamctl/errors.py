@@ -71,6 +71,11 @@ class UnsafePlanError(CnamctlError):
     """A plan exceeds the configured safety thresholds (needs --force)."""
 
 
+class PlanFileError(UsageError):
+    """A file given to ``apply`` as a saved plan cannot be used: unreadable, not a
+    plan, of another version, or changed since ``plan`` wrote it."""
+
+
 class StalePlanError(CnamctlError):
     """A saved plan no longer matches the live state it was computed from."""
 

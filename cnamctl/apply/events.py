@@ -13,6 +13,13 @@ from cnamctl.plan.model import Change
 
 
 @dataclass(frozen=True)
+class ChangeStarted:
+    """A worker took ``change`` up: it is in flight until its ChangeFinished."""
+
+    change: Change
+
+
+@dataclass(frozen=True)
 class ChangeRetrying:
     """A request for ``change`` failed and will be tried again after ``wait`` seconds."""
 
@@ -27,7 +34,7 @@ class ChangeFinished:
     result: ChangeResult
 
 
-ApplyEvent = ChangeRetrying | ChangeFinished
+ApplyEvent = ChangeStarted | ChangeRetrying | ChangeFinished
 EventSink = Callable[[ApplyEvent], None]
 
 

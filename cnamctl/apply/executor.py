@@ -42,7 +42,7 @@ from typing import Any
 from twilio.rest import Client
 
 from cnamctl.apply.evaluation import to_problems
-from cnamctl.apply.events import ChangeFinished, ChangeRetrying, EventSink, ignore
+from cnamctl.apply.events import ChangeFinished, ChangeRetrying, ChangeStarted, EventSink, ignore
 from cnamctl.apply.failures import Failure, FailureKind, classify
 from cnamctl.apply.graph import DependencyGraph
 from cnamctl.apply.operations import (
@@ -213,7 +213,7 @@ class Executor:
                 for change in in_flight.values():
                     settle(
                         ChangeResult.unattempted(
-                            change, Outcome.FAILED, f"outcome unknown (interrupted twice); {_RERUN}"
+                            change, Outcome.UNKNOWN, f"interrupted twice while in flight; {_RERUN}"
                         )
                     )
         finally:
@@ -280,6 +280,7 @@ class Executor:
         self, change: Change, sids: Mapping[str, str]
     ) -> tuple[ChangeResult, str | None]:
         started = time.monotonic()
+        self.on_event(ChangeStarted(change))
         params: dict[str, Any] = {}
         try:
             params = resolve_refs(change.params, sids)

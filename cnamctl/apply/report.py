@@ -4,39 +4,30 @@ document (JSON), per account or for several; and of ``status``."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
-from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
+from cnamctl.apply.result import AccountOutcome, ApplyResult, ChangeResult, Outcome
 from cnamctl.apply.status import ProfileStatus
+from cnamctl.text import inert
 
-RERUN_IS_SAFE = (
-    "Nothing is left half-done: each change either took effect or did not. Re-running "
-    "`cnamctl apply` is safe; it reads back before writing and picks up where this run stopped."
-)
+MAX_LISTED = 10  # changes listed per kind of "not done"; JSON lists them all
 
 
-def render_result_json(result: ApplyResult) -> str:
-    return json.dumps(result.to_document(), indent=2, sort_keys=False) + "\n"
+def rerun_is_safe(rerun: str) -> str:
+    """``rerun``: the command(s) to copy, in backticks (``"`cnamctl apply m/`"``)."""
+    return (
+        "Nothing is left half-done: each change either took effect or did not. Re-running "
+        f"{rerun} is safe; it reads back before writing and picks up where this run stopped."
+    )
 
 
-@dataclass(frozen=True)
-class AccountOutcome:
-    """How one account of a several-account apply went: a result, or why not."""
-
-    name: str
-    account_sid: str | None
-    result: ApplyResult | None = None  # None with an error, or with nothing to change
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and (self.result is None or self.result.ok)
-
-
-def render_accounts_result_json(outcomes: list[AccountOutcome]) -> str:
-    """One document for several accounts: each account's result document, or its error."""
+def render_result_json(outcomes: Sequence[AccountOutcome]) -> str:
+    """One document for every run: a list of accounts (the unnamed one is a list of
+    one), each with its result document or its error."""
     doc = {
         "ok": all(o.ok for o in outcomes),
+        "interrupted": any(o.result is not None and o.result.interrupted for o in outcomes),
         "accounts": [
             {
                 "name": o.name,
@@ -50,7 +41,9 @@ def render_accounts_result_json(outcomes: list[AccountOutcome]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def render_summary(result: ApplyResult) -> str:
+def render_summary(result: ApplyResult, *, rerun: str = "`cnamctl apply`") -> str:
+    """The end of a run for people: counts, reviews, failures, and one line per kind
+    of change not done (a few listed, never one line per change)."""
     counts = result.counts()
     lines = [_headline(result, counts)]
     for action, outcomes in result.by_action().items():
@@ -61,19 +54,40 @@ def render_summary(result: ApplyResult) -> str:
         lines.append("Review status:")
         for review in reviews:
             sid = f" ({review.sid})" if review.sid else ""
-            lines.append(f"  {review.product}{sid}: {review.status}")
-    lines.extend(_verification_lines(result))
+            lines.append(f"  {inert(review.product)}{sid}: {review.status}")
     failed = [r for r in result.changes if r.outcome is Outcome.FAILED]
     if failed:
         lines.append("Failed:")
         lines.extend(line for r in failed for line in _failure_lines(r))
-    left = [r for r in result.changes if r.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN)]
-    if left:
-        lines.append("Not done:")
-        lines.extend(f"  {r.address}: {r.message}" for r in left)
+    lines.extend(
+        _listed("Skipped (a change they depend on did not apply)", result, Outcome.SKIPPED)
+    )
+    lines.extend(
+        _listed(
+            "In flight when the run stopped waiting (outcome unknown until the next run "
+            "reads them back)",
+            result,
+            Outcome.UNKNOWN,
+        )
+    )
+    not_run = result.count(Outcome.NOT_RUN)
+    if not_run:
+        noun = "change" if not_run == 1 else "changes"
+        lines.append(f"Not run: {not_run} {noun} (the run was interrupted before they started).")
     if not result.ok:
-        lines.append(RERUN_IS_SAFE)
+        lines.append(rerun_is_safe(rerun))
     return "\n".join(lines) + "\n"
+
+
+def _listed(title: str, result: ApplyResult, outcome: Outcome) -> list[str]:
+    mine = [r for r in result.changes if r.outcome is outcome]
+    if not mine:
+        return []
+    lines = [f"{title}: {len(mine)}"]
+    lines.extend(f"  {inert(r.address)}: {inert(r.message)}" for r in mine[:MAX_LISTED])
+    if len(mine) > MAX_LISTED:
+        lines.append(f"  ... and {len(mine) - MAX_LISTED} more (`--format json` lists every one)")
+    return lines
 
 
 def _headline(result: ApplyResult, counts: dict[str, int]) -> str:
@@ -92,27 +106,15 @@ def _headline(result: ApplyResult, counts: dict[str, int]) -> str:
     return f"{verdict}: {', '.join(parts)} ({stats})."
 
 
-def _verification_lines(result: ApplyResult) -> list[str]:
-    """Caller IDs exist once someone answers Twilio's call and enters the code."""
-    codes = [
-        (r.details.get("phone_number", r.address), r.details["validation_code"])
-        for r in result.changes
-        if r.ok and "validation_code" in r.details
-    ]
-    if not codes:
-        return []
-    lines = ["Caller ID verification: Twilio is calling these numbers now; enter the code:"]
-    lines.extend(f"  {number}: {code}" for number, code in codes)
-    return lines
-
-
 def _failure_lines(r: ChangeResult) -> list[str]:
-    lines = [f"  {r.address}: {r.message}"]
-    lines.extend(f"    {problem}" for problem in r.problems)
+    lines = [f"  {inert(r.address)}: {inert(r.message)}"]
+    lines.extend(f"    {inert(str(problem))}" for problem in r.problems)
     return lines
 
 
-def render_status_text(statuses: list[ProfileStatus]) -> str:
+def render_status_text(
+    statuses: list[ProfileStatus], *, wait: str = "cnamctl status --wait"
+) -> str:
     if not statuses:
         return "No CNAM profiles in these manifests.\n"
     width = max(len(s.name) for s in statuses)
@@ -123,13 +125,16 @@ def render_status_text(statuses: list[ProfileStatus]) -> str:
         lines.extend(f"    {problem}" for problem in s.problems)
     pending = sum(1 for s in statuses if s.pending)
     if pending:
-        lines.append(f"{pending} pending review (`cnamctl status --wait` waits for them).")
+        lines.append(f"{pending} pending review (`{wait}` waits for them).")
     return "\n".join(lines) + "\n"
 
 
-def render_status_json(statuses: list[ProfileStatus]) -> str:
-    doc = {
+def status_document(statuses: list[ProfileStatus]) -> dict[str, Any]:
+    return {
         "profiles": [s.to_dict() for s in statuses],
         "pending": sum(1 for s in statuses if s.pending),
     }
-    return json.dumps(doc, indent=2) + "\n"
+
+
+def render_status_json(statuses: list[ProfileStatus]) -> str:
+    return json.dumps(status_document(statuses), indent=2) + "\n"

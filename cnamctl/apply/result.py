@@ -20,6 +20,12 @@ class Outcome(StrEnum):
     FAILED = "failed"  # not in effect; Twilio refused, or retries ran out
     SKIPPED = "skipped"  # not attempted: a change it depends on failed
     NOT_RUN = "not-run"  # not attempted: the run was interrupted
+    UNKNOWN = "unknown"  # in flight when the run stopped waiting (a second Ctrl-C)
+
+    @property
+    def attempted(self) -> bool:
+        """Sent (or settled by reading back): what progress bars count."""
+        return self in (Outcome.APPLIED, Outcome.FAILED)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,9 @@ class ApplyResult:
     def ok(self) -> bool:
         return not self.interrupted and all(r.ok for r in self.changes)
 
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.changes if r.outcome is outcome)
+
     def counts(self) -> dict[str, int]:
         """Outcome -> count, every outcome listed."""
         counted = Counter(r.outcome for r in self.changes)
@@ -137,3 +146,17 @@ class ApplyResult:
             "throttled": self.throttled,
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass(frozen=True)
+class AccountOutcome:
+    """How one account of an apply went: a result, or why there is none."""
+
+    name: str
+    account_sid: str | None
+    result: ApplyResult | None = None  # None with an error, or with nothing to change
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.result is None or self.result.ok)

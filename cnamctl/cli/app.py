@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from cnamctl import __version__
-from cnamctl.cli.options import QUIET_KEY
+from cnamctl.cli.options import verbosity, verbosity_params
 from cnamctl.errors import CnamctlError, ManifestError
 
 USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
@@ -57,17 +59,18 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _configure_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
+def _configure_logging(ctx: click.Context) -> None:
     """Default: warnings. ``-q``: errors only. ``-v``: plus one line per Twilio request
     (method, path, status, duration; ``cnamctl.http`` logs no headers, bodies or
     query strings, so never credentials). ``-vv``: everything at debug, including
     urllib3. Undone when the command ends, so in-process callers are left as found."""
+    state = verbosity(ctx)
     levels = dict.fromkeys(("cnamctl", *_THIRD_PARTY), logging.WARNING)
-    if quiet:
+    if state.quiet:
         levels = dict.fromkeys(levels, logging.ERROR)
-    elif verbose == 1:
+    elif state.verbose == 1:
         levels.update({"cnamctl": logging.INFO, "cnamctl.http": logging.DEBUG})
-    elif verbose > 1:
+    elif state.verbose > 1:
         levels = dict.fromkeys(levels, logging.DEBUG)
         levels["cnamctl.http"] = logging.DEBUG
     handler = _StderrHandler()
@@ -87,23 +90,39 @@ def _configure_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.call_on_close(restore)
 
 
+def _with_logging(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """A command's callback that first sets up logging from ``-v``/``-q``, which by
+    then are parsed wherever they were given (before or after the command)."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _configure_logging(click.get_current_context())
+        return callback(*args, **kwargs)
+
+    return run
+
+
 @click.group(cls=CnamctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cnamctl")
-@click.option(
-    "-v", "--verbose", count=True, help="Log every Twilio request on stderr (-vv: debug)."
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the requested output.")
-@click.pass_context
-def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+def main() -> None:
     """Declarative CNAM caller-ID branding for Twilio Trust Hub.
+
+    Global options (-v, -q) go before or after the command.
 
     Shell completion: eval "$(_CNAMCTL_COMPLETE=bash_source cnamctl)" (zsh_source,
     fish_source for other shells; see docs/getting-started.md).
     """
-    if verbose and quiet:
-        raise click.UsageError("--verbose and --quiet exclude each other")
-    ctx.meta[QUIET_KEY] = quiet
-    _configure_logging(ctx, verbose, quiet)
+
+
+def _add_global_options(command: click.Command) -> None:
+    """``-v``/``-q`` on ``command`` and, for a group, on every command below it; each
+    leaf command configures logging when it runs."""
+    command.params.extend(verbosity_params())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _add_global_options(sub)
+    elif command.callback is not None:
+        command.callback = _with_logging(command.callback)
 
 
 def _register() -> None:
@@ -114,6 +133,7 @@ def _register() -> None:
         plan_cmd,
         status_cmd,
         validate_cmd,
+        verify_cmd,
     )
 
     main.add_command(validate_cmd.validate)
@@ -123,6 +143,8 @@ def _register() -> None:
     main.add_command(status_cmd.status)
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
+    main.add_command(verify_cmd.verify_caller_ids)
+    _add_global_options(main)
 
 
 _register()

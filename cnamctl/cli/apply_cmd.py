@@ -1,52 +1,48 @@
 """`cnamctl apply`: manifests or a saved plan -> Twilio.
 
-Manifests of several accounts (Account documents) are planned together, shown
-grouped by account, confirmed once, then applied one account after the other;
-an account that cannot be planned or applied does not stop the others.
+The command parses, confirms, renders and picks the exit code; preparing the
+accounts is ``apply/prepare.py``, running them (signals, progress) ``apply/run.py``.
 """
 
 from __future__ import annotations
 
-import signal
+import os
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import click
 from rich.console import Console
 
-from cnamctl.apply.events import EventSink, ignore
-from cnamctl.apply.executor import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, ApplySettings, apply_plan
+from cnamctl.apply.executor import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, ApplySettings
 from cnamctl.apply.operations import DEFAULT_SETTLE_SECONDS
-from cnamctl.apply.prepare import Prepared, from_account, from_saved, is_saved_plan
-from cnamctl.apply.progress import PlainLog, RichProgress
-from cnamctl.apply.report import (
-    AccountOutcome,
-    render_accounts_result_json,
-    render_result_json,
-    render_summary,
+from cnamctl.apply.prepare import (
+    PreparedAccount,
+    looks_like_saved_plan,
+    prepare_planned,
+    prepare_saved,
 )
-from cnamctl.apply.result import ApplyResult
-from cnamctl.cli.options import is_quiet, paths_argument, target_options, use_color
-from cnamctl.errors import ApplyError, CnamctlError, UsageError
+from cnamctl.apply.progress import Display, PlainLog, RichProgress, Silent
+from cnamctl.apply.report import render_result_json, render_summary
+from cnamctl.apply.result import AccountOutcome, ApplyResult
+from cnamctl.apply.run import ApplyRun
+from cnamctl.cli.options import (
+    format_option,
+    hint,
+    is_quiet,
+    is_terminal,
+    paths_argument,
+    target_options,
+    use_color,
+)
+from cnamctl.cli.verify_cmd import verification_hint
+from cnamctl.errors import ApplyError, UsageError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render import render_text
 from cnamctl.plan.render.accounts import AccountSection, render_accounts_text, section_header
+from cnamctl.plan.saved import load_saved_plan
 from cnamctl.twilio.target import Endpoint, open_endpoint
-from cnamctl.workspace import plan_accounts
-
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
-"""``--format text|json``, shared by ``apply`` and ``status``."""
+from cnamctl.workspace import named, plan_accounts
 
 
 @click.command()
@@ -77,10 +73,11 @@ format_option = click.option(
     default=DEFAULT_SETTLE_SECONDS,
     show_default=True,
     envvar="CNAMCTL_SETTLE_SECONDS",
-    help="Seconds to wait after creating a trust product before checking whether a "
-    "concurrent apply created the same one (docs/apply.md).",
+    help="Seconds a new write may take to show in Twilio's lists: apply waits this long "
+    "before trusting that it is absent, and before checking for a concurrent apply's "
+    "duplicate (docs/apply.md).",
 )
-@format_option
+@format_option()
 def apply(
     paths: tuple[str, ...],
     api_url: str | None,
@@ -95,134 +92,128 @@ def apply(
     """Make Twilio match the manifests in PATHS, or apply a plan saved by `plan -o`.
 
     The plan is shown first (text format), then confirmed unless --auto-approve
-    is given or PATHS is a saved plan (reviewed when it was saved).
+    is given or PATHS is a saved plan (reviewed when it was saved). Ctrl-C stops
+    cleanly: changes in flight finish, nothing new starts.
     """
-    saved = is_saved_plan(paths)
-    chatty = fmt == "text" and not is_quiet()
+    saved = load_saved_plan(paths[0]) if looks_like_saved_plan(paths) else None
+    text = fmt == "text" and not is_quiet()
+    flags = [f for f, on in (("--auto-approve", auto_approve), ("--force", force)) if on]
+    if saved is not None:
+        replan = saved.command or hint("plan", "MANIFESTS", "-o", saved.path)
+        rerun = f"`{replan}`, then `{hint('apply', saved.path)}`"
+    else:
+        rerun = f"`{hint('apply', *flags, *paths)}`"
     settings = ApplySettings(
         concurrency=concurrency, max_rps=max_rps or None, settle_seconds=settle_seconds
     )
     with open_endpoint(api_url, embedded, max_rps=settings.max_rps) as endpoint:
-        if saved:
-            client = endpoint.client_for(None)
-            accounts = [_Account("saved plan", from_saved(paths[0], client, force=force))]
+        if saved is not None:
+            accounts = prepare_saved(saved, endpoint, force=force, replan=replan)
         else:
-            accounts = _plan(paths, endpoint, force=force)
-        several = len(accounts) > 1
-        if chatty:
-            click.echo(_plans_text(accounts, several), nl=False)
+            planned = plan_accounts(load_workspace(paths), endpoint)
+            accounts = prepare_planned(planned, force=force)
+        if text:
+            click.echo(_plans_text(accounts), nl=False)
+            advice = verification_hint((a.plan for a in accounts), paths)
+            if advice and saved is None:
+                click.echo(advice, err=True)
         changes = sum(len(a.plan.changes) for a in accounts if a.plan)
-        if changes and not (saved or auto_approve):
-            _confirm(accounts, changes, shown=chatty)
-        interrupted = False
-        for account in accounts:
-            if account.plan is None or not account.plan.has_changes:
-                continue
-            if interrupted:  # Ctrl-C or SIGTERM: no further account is started
-                account.error = ApplyError("not started: the run was interrupted")
-                continue
-            if several and fmt == "text":
-                click.echo(section_header(account.name))
-            account.result = _execute(account, settings, endpoint.label, chatty, several)
-            interrupted = account.result.interrupted
-            if fmt == "text":
-                click.echo(render_summary(account.result), nl=False)
+        if changes and saved is None and not auto_approve:
+            _confirm(accounts, endpoint, changes, paths, shown=text)
+        observer = _TextObserver(endpoint, rerun, named(accounts)) if text else _Quiet()
+        run = ApplyRun(accounts, settings, observer)
+        outcomes = run.run()
     if fmt == "json":
-        click.echo(_result_json(accounts, several), nl=False)
-    _check(accounts)
+        click.echo(render_result_json(outcomes), nl=False)
+    failure = _failure(outcomes, named(accounts), rerun)
+    if run.abandoned:  # requests still in flight in worker threads: do not wait for them
+        if failure is not None:
+            click.echo(f"error: {failure}", err=True)
+        _hard_exit(1)
+    if failure is not None:
+        raise failure
 
 
-@dataclass
-class _Account:
-    """One account of the run: what was prepared (or why not) and what applying did."""
+class _TextObserver:
+    """Text output of a run: a header per named account, progress, the summary."""
 
-    name: str
-    prepared: Prepared | None = None
-    error: CnamctlError | None = None
-    result: ApplyResult | None = None
+    def __init__(self, endpoint: Endpoint, rerun: str, headers: bool):
+        self._where = endpoint.label
+        self._rerun = rerun
+        self._headers = headers
 
-    @property
-    def plan(self) -> Plan | None:
-        return self.prepared.plan if self.prepared else None
+    def account_started(self, account: PreparedAccount, plan: Plan) -> None:
+        if self._headers:
+            click.echo(section_header(account.name))
+        who = f"{account.name} at {self._where}" if self._headers else self._where
+        click.echo(f"Applying {len(plan.changes)} changes to {who}", err=True)
 
-    def outcome(self) -> AccountOutcome:
-        sid = self.prepared.live.account_sid if self.prepared else None
-        error = str(self.error) if self.error else None
-        return AccountOutcome(self.name, sid, self.result, error)
+    def account_finished(self, account: PreparedAccount, result: ApplyResult) -> None:
+        click.echo(render_summary(result, rerun=self._rerun), nl=False)
 
+    def display(self, plan: Plan) -> Display:
+        """Bars on a terminal, a line per change otherwise."""
+        if is_terminal(sys.stderr):
+            return RichProgress(plan, Console(stderr=True))
+        return PlainLog(sys.stdout)
 
-def _plan(paths: Sequence[str], endpoint: Endpoint, *, force: bool) -> list[_Account]:
-    """Plan and check every account; with one account its error is raised, with
-    several it is kept beside the others."""
-    planned = plan_accounts(load_workspace(paths), endpoint)
-    accounts = []
-    for one in planned:
-        try:
-            accounts.append(_Account(one.name, from_account(one, force=force)))
-        except CnamctlError as err:
-            if len(planned) == 1:
-                raise
-            accounts.append(_Account(one.name, error=err))
-    return accounts
+    def notify(self, message: str) -> None:
+        click.echo(message, err=True)
 
 
-def _plans_text(accounts: list[_Account], several: bool) -> str:
-    if not several:
-        plan = accounts[0].plan
-        assert plan is not None
-        return render_text(plan, color=use_color())
+class _Quiet:
+    """``--format json`` or ``-q``: nothing while it runs but the stop messages
+    (on stderr, and not with ``-q``)."""
+
+    def __init__(self) -> None:
+        self._stream = None if is_quiet() else sys.stderr
+
+    def account_started(self, account: PreparedAccount, plan: Plan) -> None:
+        return None
+
+    def account_finished(self, account: PreparedAccount, result: ApplyResult) -> None:
+        return None
+
+    def display(self, plan: Plan) -> Display:
+        return Silent(self._stream)
+
+    def notify(self, message: str) -> None:
+        if self._stream is not None:
+            click.echo(message, err=True)
+
+
+def _plans_text(accounts: Sequence[PreparedAccount]) -> str:
+    if not named(accounts):
+        (account,) = accounts
+        assert account.plan is not None
+        return render_text(account.plan, color=use_color())
     sections = [
         AccountSection(a.name, a.plan, _first_line(a.error) if a.error else None) for a in accounts
     ]
     return render_accounts_text(sections, color=use_color())
 
 
-def _execute(
-    account: _Account, settings: ApplySettings, label: str, chatty: bool, several: bool
-) -> ApplyResult:
-    prepared = account.prepared
-    assert prepared is not None
-    plan = prepared.plan
-    if chatty:
-        where = f"{account.name} at {label}" if several else label
-        click.echo(f"Applying {len(plan.changes)} changes to {where}", err=True)
-    with _progress(plan, chatty) as sink, _terminate_as_interrupt():
-        return apply_plan(
-            prepared.client,
-            plan,
-            live=prepared.live,
-            manifests=prepared.manifests,
-            settings=settings,
-            on_event=sink,
-        )
-
-
-def _result_json(accounts: list[_Account], several: bool) -> str:
-    if several:
-        return render_accounts_result_json([a.outcome() for a in accounts])
-    return render_result_json(accounts[0].result or ApplyResult())
-
-
-def _check(accounts: list[_Account]) -> None:
+def _failure(outcomes: Sequence[AccountOutcome], several: bool, rerun: str) -> ApplyError | None:
     """Exit 1 (with what did not apply) unless every account applied everything."""
-    failed = [a for a in accounts if not a.outcome().ok]
+    failed = [o for o in outcomes if not o.ok]
     if not failed:
-        return
-    if len(accounts) == 1:
-        result = accounts[0].result
-        assert result is not None
+        return None
+    if not several:
+        (outcome,) = outcomes
+        if outcome.result is None:
+            return ApplyError(outcome.error or "apply failed")
+        result = outcome.result
         not_done = len(result.changes) - result.counts()["applied"]
-        raise ApplyError(
-            f"{not_done} of {len(result.changes)} changes did not apply; "
-            "re-running `cnamctl apply` is safe"
+        return ApplyError(
+            f"{not_done} of {len(result.changes)} changes did not apply; re-running {rerun} is safe"
         )
-    for account in failed:
-        if account.error is not None:
-            click.echo(f"error: {account.name}: {account.error}", err=True)
-    names = ", ".join(a.name for a in failed)
-    raise ApplyError(
-        f"{len(failed)} of {len(accounts)} accounts did not apply completely ({names}); "
-        "re-running `cnamctl apply` is safe"
+    for outcome in failed:
+        if outcome.error is not None:
+            click.echo(f"error: {outcome.name}: {outcome.error}", err=True)
+    names = ", ".join(o.name for o in failed)
+    return ApplyError(
+        f"{len(failed)} of {len(outcomes)} accounts did not apply completely ({names}); "
+        f"re-running {rerun} is safe"
     )
 
 
@@ -230,45 +221,56 @@ def _first_line(err: Exception) -> str:
     return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
-def _confirm(accounts: list[_Account], changes: int, *, shown: bool) -> None:
-    """Ask once on the terminal; ``shown``: the plans are already on stdout."""
-    if not sys.stdin.isatty():
+def _stdin_is_terminal() -> bool:
+    return is_terminal(sys.stdin)
+
+
+def _confirm(
+    accounts: Sequence[PreparedAccount],
+    endpoint: Endpoint,
+    changes: int,
+    paths: Sequence[str],
+    *,
+    shown: bool,
+) -> None:
+    """Ask once on the terminal, naming the accounts and where the changes go; real
+    Twilio takes only ``yes``. ``shown``: the plans are already on stdout."""
+    if not _stdin_is_terminal():
         raise UsageError(
-            "apply needs confirmation but stdin is not a terminal: "
-            "pass --auto-approve, or apply a plan saved with `cnamctl plan -o`"
+            "apply needs confirmation but stdin is not a terminal: run "
+            f"`{hint('apply', '--auto-approve', *paths)}`, or apply a plan saved with "
+            f"`{hint('plan', *paths, '-o', 'plan.json')}`"
         )
     if not shown:
-        click.echo(_plans_text(accounts, len(accounts) > 1), nl=False, err=True)
-    where = f" in {len(accounts)} accounts" if len(accounts) > 1 else ""
-    if not click.confirm(f"Apply these {changes} changes{where}?", default=False, err=True):
+        click.echo(_plans_text(accounts), nl=False, err=True)
+    ready = [a for a in accounts if a.plan and a.plan.has_changes]
+    if named(accounts):
+        who = ", ".join(a.name for a in ready)
+        who = f"{len(ready)} accounts ({who})" if len(ready) > 1 else who
+    else:
+        who = f"account {ready[0].account_sid}"
+    noun = "change" if changes == 1 else "changes"
+    question = f"Apply {changes} {noun} to {who} on {endpoint.label}?"
+    if _is_real_twilio(endpoint):
+        answer = click.prompt(
+            f"{question}\n  Only 'yes' is accepted",
+            default="",
+            show_default=False,
+            err=True,
+        )
+        agreed = answer.strip() == "yes"
+    else:
+        agreed = click.confirm(question, default=False, err=True)
+    if not agreed:
         raise UsageError("apply cancelled; nothing was changed")
 
 
-@contextmanager
-def _progress(plan: Plan, chatty: bool) -> Iterator[EventSink]:
-    """Bars on a terminal, a line per change otherwise; nothing for json or --quiet."""
-    if not chatty:
-        yield ignore
-    elif sys.stderr.isatty():
-        with RichProgress(plan, Console(stderr=True)) as bars:
-            yield bars
-    else:
-        yield PlainLog(sys.stdout)
+def _is_real_twilio(endpoint: Endpoint) -> bool:
+    return endpoint.api_url is None and not endpoint.embedded
 
 
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job) stops the run like Ctrl-C: in-flight changes
-    finish, nothing new starts, and the summary says what was and was not done."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _hard_exit(code: int) -> None:
+    """End the process now, without waiting for worker threads (after a second Ctrl-C)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

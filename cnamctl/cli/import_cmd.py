@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cnamctl.cli.options import is_quiet, target_options
+from cnamctl.cli.options import hint, is_quiet, target_options
 from cnamctl.importer import ImportResult, build_import, render_files, write_import
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import BusinessProfile, CnamProfile, OutgoingCallerId
@@ -53,5 +53,5 @@ def _summary(result: ImportResult, files: int, out_dir: Path) -> str:
     skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
     return (
         f"Wrote {files} file{'' if files == 1 else 's'} to {out_dir}: {what}{skipped}. "
-        f"Check with: cnamctl plan {out_dir}"
+        f"Check with: {hint('plan', str(out_dir))}"
     )

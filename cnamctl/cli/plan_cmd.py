@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import click
 
-from cnamctl.cli.options import paths_argument, target_options, use_color
-from cnamctl.errors import ManifestError, UsageError
+from cnamctl.cli.options import (
+    format_option,
+    hint,
+    is_quiet,
+    paths_argument,
+    target_options,
+    use_color,
+)
+from cnamctl.cli.verify_cmd import verification_hint
+from cnamctl.errors import ManifestError
 from cnamctl.manifest import load_workspace
-from cnamctl.plan.render import render_json, render_markdown, render_text
+from cnamctl.plan.render import render_markdown, render_text
 from cnamctl.plan.render.accounts import (
     AccountSection,
     render_accounts_json,
     render_accounts_markdown,
     render_accounts_text,
 )
-from cnamctl.plan.saved import save_plan
+from cnamctl.plan.saved import SavedAccount, save_plans
 from cnamctl.twilio.target import open_endpoint
-from cnamctl.workspace import AccountPlan, plan_accounts
+from cnamctl.workspace import AccountPlan, named, plan_accounts
 
 EXIT_CHANGES = 2
 
@@ -24,15 +32,13 @@ EXIT_CHANGES = 2
 @click.command()
 @paths_argument
 @target_options
+@format_option("text", "json", "markdown")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines, markdown for a pull-request comment.",
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Save every account's plan in this file, for `apply FILE`.",
 )
-@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Save the plan for `apply`.")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -54,20 +60,17 @@ def plan(
     shown grouped by account; an account that fails is reported beside the others.
     """
     sets = load_workspace(paths)
-    if out and len(sets) > 1:
-        raise UsageError(
-            "a saved plan holds one account: give --out with the manifests of one account"
-        )
     with open_endpoint(api_url, embedded) as endpoint:
         results = plan_accounts(sets, endpoint)
-    if out and results[0].plan is not None:
-        save_plan(results[0].plan, out)
-    if results[0].manifests.account is None:  # no Account documents: one plain plan
-        _single(results[0], fmt)
-    else:
-        _several(results, fmt)
-    if out and results[0].plan is not None:
-        click.echo(f"Plan saved to {out}; apply it with: cnamctl apply {out}", err=True)
+    if out:
+        _save(results, out, paths)
+    _render(results, fmt)
+    if not is_quiet():
+        advice = verification_hint((r.plan for r in results), paths)
+        if advice:
+            click.echo(advice, err=True)
+        if out:
+            click.echo(f"Plan saved to {out}; apply it with: {hint('apply', out)}", err=True)
     failed = [r for r in results if r.error is not None]
     if failed:
         for r in failed:
@@ -77,26 +80,38 @@ def plan(
         ctx.exit(EXIT_CHANGES)
 
 
-def _single(result: AccountPlan, fmt: str) -> None:
-    assert result.plan is not None
-    if fmt == "json":
-        click.echo(render_json(result.plan), nl=False)
-    elif fmt == "markdown":
-        click.echo(render_markdown(result.plan), nl=False)
-    else:
-        click.echo(render_text(result.plan, color=use_color()), nl=False)
+def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
+    """Every account in one file; an account that could not be planned is saved
+    with its error, so applying the file reports it instead of skipping it silently."""
+    saved = []
+    for r in results:
+        if r.plan is not None and r.live is not None:
+            saved.append(SavedAccount.planned(r.name, r.account, r.plan, r.live))
+        else:
+            saved.append(SavedAccount.failed(r.name, r.account, _first_line(r.error)))
+    save_plans(saved, out, command=hint("plan", *paths, "-o", out))
 
 
-def _several(results: list[AccountPlan], fmt: str) -> None:
+def _render(results: list[AccountPlan], fmt: str) -> None:
+    """JSON is always a list of accounts; text and markdown show a section per
+    account when the accounts are named (``workspace.named``)."""
     sections = [
         AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
     ]
     if fmt == "json":
         click.echo(render_accounts_json(sections), nl=False)
-    elif fmt == "markdown":
-        click.echo(render_accounts_markdown(sections), nl=False)
+    elif named(results):
+        if fmt == "markdown":
+            click.echo(render_accounts_markdown(sections), nl=False)
+        else:
+            click.echo(render_accounts_text(sections, color=use_color()), nl=False)
     else:
-        click.echo(render_accounts_text(sections, color=use_color()), nl=False)
+        (result,) = results
+        assert result.plan is not None
+        if fmt == "markdown":
+            click.echo(render_markdown(result.plan), nl=False)
+        else:
+            click.echo(render_text(result.plan, color=use_color()), nl=False)
 
 
 def _report_error(result: AccountPlan) -> None:
@@ -106,6 +121,6 @@ def _report_error(result: AccountPlan) -> None:
         click.echo(f"error: {result.name}: {line}", err=True)
 
 
-def _first_line(err: Exception) -> str:
-    text = str(err)
+def _first_line(err: Exception | None) -> str:
+    text = str(err) if err else ""
     return text.splitlines()[0] if text else type(err).__name__

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import click
 
-from cnamctl.apply.report import render_status_json, render_status_text
+from cnamctl.apply.report import render_status_text, status_document
 from cnamctl.apply.status import (
     ProfileStatus,
     ReviewRejected,
@@ -15,12 +14,12 @@ from cnamctl.apply.status import (
     read_statuses,
     wait_for_reviews,
 )
-from cnamctl.cli.apply_cmd import format_option
-from cnamctl.cli.options import paths_argument, target_options
+from cnamctl.cli.options import format_option, hint, paths_argument, target_options
 from cnamctl.errors import CnamctlError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.render.accounts import grouped_json, grouped_text
 from cnamctl.twilio.target import open_endpoint
+from cnamctl.workspace import AccountPlan, for_each_account, named
 
 
 @click.command()
@@ -41,7 +40,7 @@ from cnamctl.twilio.target import open_endpoint
     show_default=True,
     help="With --wait: seconds between polls.",
 )
-@format_option
+@format_option()
 def status(
     paths: tuple[str, ...],
     api_url: str | None,
@@ -55,52 +54,60 @@ def status(
 
     With Account documents every account is reported, under its name; one failing
     account is reported as such and the others still are."""
-    sets = load_workspace(paths)
-    several = sets[0].account is not None
+    accounts = [AccountPlan.of(s) for s in load_workspace(paths)]
     deadline = time.monotonic() + timeout
-    sections: list[tuple[str, list[ProfileStatus] | None, str | None]] = []
-    failure: CnamctlError | None = None
+    found: dict[int, list[ProfileStatus]] = {}
+    failure: list[CnamctlError] = []
+
+    def read(account: AccountPlan) -> None:
+        assert account.manifests is not None
+        client = endpoint.client_for(account.account)
+        try:
+            if wait:
+                left = max(0.0, deadline - time.monotonic())
+                found[id(account)] = wait_for_reviews(
+                    client, account.manifests, timeout=left, interval=interval
+                )
+            else:
+                found[id(account)] = read_statuses(client, account.manifests)
+        except ReviewWaitTimeout as err:
+            found[id(account)] = err.statuses
+            failure.append(err)
+
     with open_endpoint(api_url, embedded) as endpoint:
-        for manifests in sets:
-            name = manifests.label
-            try:
-                client = endpoint.client_for(manifests.account)
-                if wait:
-                    left = max(0.0, deadline - time.monotonic())
-                    found = wait_for_reviews(client, manifests, timeout=left, interval=interval)
-                else:
-                    found = read_statuses(client, manifests)
-            except ReviewWaitTimeout as err:
-                found, failure = err.statuses, err
-            except CnamctlError as err:
-                if not several:
-                    raise
-                sections.append((name, None, str(err).splitlines()[0]))
-                failure = failure or err
-                continue
-            sections.append((name, found, None))
-    click.echo(_render(sections, fmt, several), nl=False)
-    if failure is not None:
-        raise failure
-    rejected = [s.name for _, found, _ in sections for s in found or () if s.rejected]
+        for_each_account(accounts, read)  # concurrently; --wait shares one deadline
+    sections = [
+        (a.name, found.get(id(a)), _first_line(a.error) if a.error else None) for a in accounts
+    ]
+    wait_hint = hint("status", "--wait", *paths)
+    if fmt == "json":
+        click.echo(
+            grouped_json(
+                "status",
+                [(n, status_document(f) if f is not None else None, e) for n, f, e in sections],
+            ),
+            nl=False,
+        )
+    elif named(accounts):
+        click.echo(
+            grouped_text(
+                [
+                    (n, render_status_text(f, wait=wait_hint) if f is not None else None, e)
+                    for n, f, e in sections
+                ]
+            ),
+            nl=False,
+        )
+    else:
+        click.echo(render_status_text(sections[0][1] or [], wait=wait_hint), nl=False)
+    errors = [a.error for a in accounts if a.error is not None]
+    if failure or errors:
+        raise (failure or errors)[0]
+    rejected = [s.name for _, statuses, _ in sections for s in statuses or () if s.rejected]
     if wait and rejected:
         raise ReviewRejected(f"review rejected: {', '.join(rejected)}")
 
 
-def _render(
-    sections: list[tuple[str, list[ProfileStatus] | None, str | None]], fmt: str, several: bool
-) -> str:
-    if not several:
-        ((_, found, _),) = sections
-        return (render_status_json if fmt == "json" else render_status_text)(found or [])
-    if fmt == "json":
-        return grouped_json(
-            "status",
-            [
-                (n, json.loads(render_status_json(f)) if f is not None else None, e)
-                for n, f, e in sections
-            ],
-        )
-    return grouped_text(
-        [(n, render_status_text(f) if f is not None else None, e) for n, f, e in sections]
-    )
+def _first_line(err: Exception) -> str:
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__

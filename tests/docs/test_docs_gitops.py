@@ -75,16 +75,77 @@ def test_the_plan_workflow_keeps_one_comment_per_pull_request() -> None:
     assert "updateComment" in scripts and "createComment" in scripts
     paths = [c.args for c in _github_commands("github-plan-comment.yml")]
     assert ("validate", "manifests/") in paths
-    assert any(a[0] == "plan" and "--format" in a and "markdown" in a for a in paths)
+    (plan,) = [a for a in paths if a[0] == "plan"]
+    assert "--format" in plan and "markdown" in plan
+    assert plan[plan.index("-o") + 1] == "plan.json"  # every account's plan, kept for apply
 
 
-def test_the_apply_workflow_never_overlaps_and_applies_on_main() -> None:
+def test_the_plan_workflow_keeps_the_reviewed_plan_as_an_artifact() -> None:
+    workflow = _load("github-plan-comment.yml")
+    steps = workflow["jobs"]["plan"]["steps"]
+    plan = next(s for s in steps if s.get("id") == "plan")
+    assert plan["env"]["CNAMCTL_PLAN_KEY"] == "${{ secrets.CNAMCTL_PLAN_KEY }}"
+    assert 'python3 -c "$MANIFESTS_DIGEST" > plan.tree' in plan["run"]
+    upload = next(s for s in steps if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["name"] == "cnamctl-plan"
+    assert upload["with"]["path"].split() == ["plan.json", "plan.tree"]
+    assert upload["with"]["retention-days"] == 30
+    assert "exitcode == '2'" in upload["if"]  # kept for a plan with changes, not for a failure
+
+
+def test_the_apply_workflow_never_overlaps_and_applies_the_reviewed_plan_on_main() -> None:
     workflow = _load("github-apply.yml")
     assert workflow[True]["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in workflow[True]
     assert workflow["concurrency"]["group"] == "cnamctl-apply"
     assert workflow["concurrency"]["cancel-in-progress"] is False
-    paths = [c.args for c in _github_commands("github-apply.yml")]
-    assert ("apply", "--auto-approve", "manifests/") in paths
+    assert workflow["permissions"] == {
+        "contents": "read",
+        "actions": "read",
+        "pull-requests": "read",
+    }
+    steps = workflow["jobs"]["apply"]["steps"]
+    assert workflow["jobs"]["apply"]["env"]["CNAMCTL_PLAN_KEY"] == "${{ secrets.CNAMCTL_PLAN_KEY }}"
+    find = next(s for s in steps if s.get("id") == "find")
+    assert "listPullRequestsAssociatedWithCommit" in find["with"]["script"]
+    assert "workflow_id: 'cnamctl-plan.yml'" in find["with"]["script"]
+    download = next(s for s in steps if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["name"] == "cnamctl-plan"
+    assert download["with"]["run-id"] == "${{ steps.find.outputs.run-id }}"
+    by_run = {s["run"].strip(): s.get("if", "") for s in steps if "run" in s}
+    assert by_run["cnamctl apply plan.json"] == "github.event_name == 'push'"
+    assert by_run["cnamctl apply --auto-approve manifests/"] == (
+        "github.event_name == 'workflow_dispatch'"
+    )
+    check = next(s for s in steps if "plan.tree" in s.get("run", ""))
+    assert 'python3 -c "$MANIFESTS_DIGEST"' in check["run"]
+
+
+def test_plan_and_apply_compute_the_same_manifests_digest(tmp_path: Path, monkeypatch) -> None:
+    """The digest code is the same in the three places, and tells manifests apart."""
+    codes = {
+        _load("github-plan-comment.yml")["env"]["MANIFESTS_DIGEST"],
+        _load("github-apply.yml")["env"]["MANIFESTS_DIGEST"],
+        _load("gitlab-ci.yml")["variables"]["CNAMCTL_MANIFESTS_DIGEST"],
+    }
+    (code,) = codes
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "manifests" / "sub").mkdir(parents=True)
+    (tmp_path / "manifests" / "a.yaml").write_text("kind: X\n")
+    first = _digest(code)
+    assert first == _digest(code) and len(first) == 64
+    (tmp_path / "manifests" / "sub" / "b.yaml").write_text("kind: Y\n")
+    second = _digest(code)
+    (tmp_path / "manifests" / "a.yaml").write_text("kind: Z\n")
+    assert len({first, second, _digest(code)}) == 3
+
+
+def _digest(code: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
 
 
 def test_the_drift_workflow_runs_on_a_schedule_and_files_an_issue_on_exit_2() -> None:
@@ -103,6 +164,15 @@ def test_the_gitlab_pipeline_is_equivalent() -> None:
     pipeline = _load("gitlab-ci.yml")
     assert pipeline["stages"] == ["validate", "plan", "apply", "drift"]
     assert pipeline["apply"]["resource_group"] == "cnamctl-apply"
+    assert pipeline["apply-by-hand"]["resource_group"] == "cnamctl-apply"
+    assert pipeline["plan"]["artifacts"]["paths"] == ["plan.md", "plan.json", "plan.tree"]
+    assert pipeline["plan"]["artifacts"]["expire_in"] == "30 days"
+    apply_script = pipeline["apply"]["script"]
+    assert apply_script[0] == 'python3 -c "$CNAMCTL_FETCH_PLAN"'
+    assert "plan.tree" in apply_script[1] and apply_script[-1] == "cnamctl apply plan.json"
+    assert pipeline["apply"]["rules"][0]["if"].endswith('$CI_PIPELINE_SOURCE == "push"')
+    assert pipeline["apply-by-hand"]["rules"][0]["if"].endswith('$CI_PIPELINE_SOURCE == "web"')
+    compile(pipeline["variables"]["CNAMCTL_FETCH_PLAN"], "CNAMCTL_FETCH_PLAN", "exec")
     assert pipeline["drift"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
     assert pipeline["drift"]["allow_failure"] == {"exit_codes": [2]}
     upsert = pipeline["variables"]["CNAMCTL_UPSERT"]

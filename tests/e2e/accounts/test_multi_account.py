@@ -12,6 +12,7 @@ from support.seeds import MULTI_ACCOUNTS, MULTI_TOKENS, multi_account_seed
 
 from cnamctl.cli import main
 from cnamctl.emulator import Emulator
+from cnamctl.twilio import Credentials, make_client
 
 A, B, C = MULTI_ACCOUNTS
 TOKENS = MULTI_TOKENS
@@ -157,3 +158,81 @@ def test_status_reports_every_account(workspace):
         assert profile["name"] == "brand" and profile["status"] == "pending-review"
     assert accounts["customer-b"]["status"] is None
     assert "401" in accounts["customer-b"]["error"]
+
+
+def _names(doc: dict) -> dict:
+    return {a["name"].split(" ")[0]: a for a in doc["accounts"]}
+
+
+def test_one_saved_plan_holds_every_account_and_each_is_checked_on_its_own(workspace, tmp_path):
+    _emu, root, env = workspace
+    env = {**env, "TOKEN_B": TOKENS[B]}
+    runner = CliRunner()
+    path = tmp_path / "plan.json"
+    planned = runner.invoke(main, ["plan", "-o", str(path), str(root)], env=env)
+    assert planned.exit_code == 0, planned.output
+    saved = json.loads(path.read_text())
+    assert [a["name"].split(" ")[0] for a in saved["accounts"]] == [
+        "customer-a",
+        "customer-b",
+        "customer-c",
+    ]
+    assert {a["plan"]["account_sid"] for a in saved["accounts"]} == {A, B, C}
+
+    # Someone renames a number of customer-b meanwhile: only b is stale.
+    numbers = _client(env["CNAMCTL_API_URL"], B).api.v2010.accounts(B).incoming_phone_numbers
+    (branded,) = numbers.list(phone_number="+14155551100")
+    numbers(branded.sid).update(friendly_name="moved")
+
+    result = runner.invoke(main, ["apply", "--format", "json", str(path)], env=env)
+    assert result.exit_code == 1
+    accounts = _names(json.loads(result.stdout))
+    for name in ("customer-a", "customer-c"):
+        assert accounts[name]["error"] is None
+        assert accounts[name]["result"]["ok"] and accounts[name]["result"]["summary"]["applied"]
+    assert accounts["customer-b"]["result"] is None
+    assert "stale plan: 1 object changed" in accounts["customer-b"]["error"]
+    assert f"error: customer-b ({B}): stale plan" in result.stderr
+    assert f"number '+14155551100' ({branded.sid}):" in result.stderr
+    assert '    friendly_name: "' in result.stderr and '-> "moved"' in result.stderr
+
+    # a and c are done; b plans again, and one more saved plan applies it.
+    again = runner.invoke(main, ["plan", "-o", str(path), str(root)], env=env)
+    assert again.exit_code == 0, again.output
+    applied = runner.invoke(main, ["apply", str(path)], env=env)
+    assert applied.exit_code == 0, applied.output
+    assert "=== customer-b" in applied.stdout
+    final = runner.invoke(main, ["plan", "--detailed-exitcode", str(root)], env=env)
+    assert final.exit_code == 0, final.output
+
+
+def test_an_account_that_could_not_be_planned_is_saved_with_its_error(workspace, tmp_path):
+    _emu, root, env = workspace  # customer-b's token is wrong
+    runner = CliRunner()
+    path = tmp_path / "plan.json"
+    planned = runner.invoke(main, ["plan", "-o", str(path), str(root)], env=env)
+    assert planned.exit_code == 1  # the plan job fails, and the file says why
+    b = _names(json.loads(path.read_text()))["customer-b"]
+    assert b["plan"] is None and "401" in b["error"]
+    result = runner.invoke(main, ["apply", "--format", "json", str(path)], env=env)
+    assert result.exit_code == 1
+    accounts = _names(json.loads(result.stdout))
+    assert accounts["customer-a"]["result"]["ok"] and accounts["customer-c"]["result"]["ok"]
+    assert accounts["customer-b"]["error"].startswith(f"it was not planned when {path} was saved")
+    assert "wrong-token" not in result.output + path.read_text()
+
+
+def _client(url, sid):
+    return make_client(Credentials(sid, sid, TOKENS[sid]), url)
+
+
+def test_the_prompt_names_every_account_and_the_target(workspace, monkeypatch):
+    from cnamctl.cli import apply_cmd
+
+    _emu, root, env = workspace
+    env = {**env, "TOKEN_B": TOKENS[B]}
+    monkeypatch.setattr(apply_cmd, "_stdin_is_terminal", lambda: True)
+    result = CliRunner().invoke(main, ["apply", str(root)], env=env, input="n\n")
+    assert result.exit_code == 1
+    accounts = f"customer-a ({A}), customer-b ({B}), customer-c ({C})"
+    assert f"to 3 accounts ({accounts}) on emulator at {env['CNAMCTL_API_URL']}?" in result.stderr

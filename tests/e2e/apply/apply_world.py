@@ -257,5 +257,22 @@ def numbers_on(live: Snapshot, product: Any) -> set[str]:
     return {live.numbers[pn].phone_number for pn in product.number_assignments}
 
 
+def only_account(document: dict[str, Any], key: str) -> Any:
+    """The ``key`` document of the one account in a JSON output (every command's JSON
+    is a list of accounts; without Account documents, a list of one)."""
+    (account,) = document["accounts"]
+    assert account["error"] is None, account["error"]
+    return account[key]
+
+
 def result_document(result: Result) -> dict[str, Any]:
-    return json.loads(result.stdout)
+    """The apply result document of the one (unnamed) account of an apply."""
+    top = json.loads(result.stdout)
+    doc: dict[str, Any] = only_account(top, "result")
+    assert top["ok"] == doc["ok"]
+    return doc
+
+
+def status_document(result: Result) -> dict[str, Any]:
+    doc: dict[str, Any] = only_account(json.loads(result.stdout), "status")
+    return doc

@@ -149,7 +149,9 @@ def test_sigterm_stops_cleanly_and_says_what_was_not_done(make_world):
     out, err = child.communicate(timeout=30)
     assert child.returncode == 1, out + err
     assert "Apply interrupted" in out
-    assert "not-run" in out and "Re-running `cnamctl apply` is safe" in out
+    assert "stopping: " in out and "in flight will finish, nothing new starts" in out
+    assert "Not run: " in out and "not-run  " not in out  # one line, not one per change
+    assert f"Re-running `cnamctl apply --api-url {world.base_url} --auto-approve" in out
     world.assert_no_duplicates()
     rerun = world.apply()
     assert rerun.exit_code == 0, rerun.output

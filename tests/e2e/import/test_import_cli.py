@@ -59,7 +59,7 @@ def test_a_draft_is_imported_and_the_plan_proposes_only_its_submission(tmp_path:
 
         plan = account.plan(tmp_path, "--format", "json")
         assert plan.exit_code == 2, plan.output
-        changes = json.loads(plan.stdout)["changes"]
+        changes = json.loads(plan.stdout)["accounts"][0]["plan"]["changes"]
         assert [(c["action"], c["address"]) for c in changes] == [
             ("submit-for-review", "cnam.acme-sales.submit")
         ]

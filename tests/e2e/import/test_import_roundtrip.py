@@ -200,7 +200,7 @@ def test_plan_right_after_import_changes_nothing(imported: Any, account: Account
 
     as_json = account.plan(out, "--format", "json")
     assert as_json.exit_code == 0, as_json.output
-    assert json.loads(as_json.stdout)["changes"] == []
+    assert json.loads(as_json.stdout)["accounts"][0]["plan"]["changes"] == []
 
 
 def test_importing_again_writes_the_same_bytes(

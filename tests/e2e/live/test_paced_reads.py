@@ -100,7 +100,7 @@ def test_apply_paces_its_reads_and_its_writes(tmp_path):
     with _emulator() as (emu, env):
         args = ["apply", "--auto-approve", "--format", "json", "--max-rps", str(CLIENT_RATE)]
         result = _run([*args, _manifests(tmp_path)], env)
-        doc = json.loads(result.stdout)
+        doc = json.loads(result.stdout)["accounts"][0]["result"]
         assert doc["ok"] is True and doc["changes"], doc
         assert doc["throttled"] == 0
         assert _throttled(emu) == 0, emu.stats()["responses_by_status"]

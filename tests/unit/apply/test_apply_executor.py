@@ -14,7 +14,7 @@ from twilio.rest import Client
 from urllib3.exceptions import ProtocolError
 
 from cnamctl.apply.evaluation import Finding
-from cnamctl.apply.events import ApplyEvent, ChangeFinished, ChangeRetrying
+from cnamctl.apply.events import ApplyEvent, ChangeFinished, ChangeRetrying, ChangeStarted
 from cnamctl.apply.executor import ApplySettings, Executor, WritePolicy, resolve_refs
 from cnamctl.apply.operations import Context, Done, Noncompliant, Operation
 from cnamctl.apply.result import Outcome
@@ -104,7 +104,12 @@ def test_429_is_retried_without_read_back():
     r = run_one(script, events=events)
     assert r.outcome is Outcome.APPLIED and r.attempts == 3
     assert script.calls == ["run", "run", "run"]
-    assert [type(e) for e in events] == [ChangeRetrying, ChangeRetrying, ChangeFinished]
+    assert [type(e) for e in events] == [
+        ChangeStarted,
+        ChangeRetrying,
+        ChangeRetrying,
+        ChangeFinished,
+    ]
 
 
 def test_429_waits_at_least_retry_after():
@@ -279,7 +284,13 @@ def test_failed_change_skips_dependents_and_the_rest_goes_on():
     assert outcomes == {"tp": Outcome.FAILED, "num": Outcome.SKIPPED, "lookup": Outcome.APPLIED}
     assert ops[Action.ASSIGN_CNAM_NUMBER].calls == []
     assert not result.ok
-    assert result.counts() == {"applied": 1, "failed": 1, "skipped": 1, "not-run": 0}
+    assert result.counts() == {
+        "applied": 1,
+        "failed": 1,
+        "skipped": 1,
+        "not-run": 0,
+        "unknown": 0,
+    }
 
 
 def test_concurrency_is_bounded_and_used():

@@ -11,11 +11,11 @@ from rich.console import Console
 
 from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.evaluation import findings, to_problems
-from cnamctl.apply.events import ChangeFinished, ChangeRetrying
+from cnamctl.apply.events import ChangeFinished, ChangeRetrying, ChangeStarted
 from cnamctl.apply.guard import scope_problems
-from cnamctl.apply.progress import PlainLog, RichProgress
-from cnamctl.apply.report import render_result_json, render_summary
-from cnamctl.apply.result import ApplyResult, ChangeResult, Outcome
+from cnamctl.apply.progress import PlainLog, RichProgress, Silent
+from cnamctl.apply.report import MAX_LISTED, render_result_json, render_summary
+from cnamctl.apply.result import AccountOutcome, ApplyResult, ChangeResult, Outcome
 from cnamctl.errors import Location, Problem
 from cnamctl.live.model import LiveNumber, LiveTrustProduct, Snapshot
 from cnamctl.manifest import load_manifests
@@ -169,13 +169,45 @@ def mixed_result() -> ApplyResult:
 
 
 def test_summary_says_what_was_and_was_not_done_and_that_rerun_is_safe():
-    text = render_summary(mixed_result())
+    text = render_summary(mixed_result(), rerun="`cnamctl apply --emulator m/`")
     assert text.startswith("Apply incomplete: 1 applied, 1 failed, 1 skipped")
     assert "4 write requests" in text
     assert f"acme-sales ({TP}): not submitted" in text
     assert "acme.yaml:11: cnam_display_name: bad" in text
-    assert "n: tp did not apply" in text
-    assert "Re-running `cnamctl apply` is safe" in text
+    assert "Skipped (a change they depend on did not apply): 1\n  n: tp did not apply" in text
+    assert "Re-running `cnamctl apply --emulator m/` is safe" in text
+
+
+def interrupted_result(applied: int, not_run: int, skipped: int, unknown: int) -> ApplyResult:
+    def many(outcome: Outcome, count: int, message: str) -> list[ChangeResult]:
+        return [
+            ChangeResult(
+                f"{outcome.value}-{i}", Action.ASSIGN_CNAM_NUMBER, outcome, message=message
+            )
+            for i in range(count)
+        ]
+
+    return ApplyResult(
+        changes=[
+            *many(Outcome.APPLIED, applied, ""),
+            *many(Outcome.SKIPPED, skipped, "x did not apply"),
+            *many(Outcome.UNKNOWN, unknown, "in flight"),
+            *many(Outcome.NOT_RUN, not_run, "run interrupted"),
+        ],
+        interrupted=True,
+    )
+
+
+def test_changes_not_run_are_one_line_and_long_lists_are_cut():
+    text = render_summary(interrupted_result(applied=3, not_run=500, skipped=25, unknown=2))
+    lines = text.splitlines()
+    assert lines[0].startswith("Apply interrupted: 3 applied, 25 skipped, 500 not-run, 2 unknown")
+    assert "Not run: 500 changes (the run was interrupted before they started)." in lines
+    assert not any(line.startswith("  not-run-") for line in lines)
+    assert sum(line.startswith("  skipped-") for line in lines) == MAX_LISTED
+    assert "  ... and 15 more (`--format json` lists every one)" in lines
+    assert "  unknown-0: in flight" in lines and "  unknown-1: in flight" in lines
+    assert len(lines) < 40  # never a line per change
 
 
 def test_summary_of_a_clean_run():
@@ -185,10 +217,24 @@ def test_summary_of_a_clean_run():
     assert "safe" not in text
 
 
-def test_result_document_lists_every_change():
-    doc = json.loads(render_result_json(mixed_result()))
+def test_result_document_is_a_list_of_accounts_listing_every_change():
+    outcomes = [
+        AccountOutcome("default account", "AC1", mixed_result()),
+        AccountOutcome("other (AC2)", "AC2", error="stale plan: ..."),
+    ]
+    top = json.loads(render_result_json(outcomes))
+    assert top["ok"] is False and top["interrupted"] is False
+    first_account, second_account = top["accounts"]
+    assert second_account == {
+        "name": "other (AC2)",
+        "account_sid": "AC2",
+        "error": "stale plan: ...",
+        "result": None,
+    }
+    assert first_account["name"] == "default account" and first_account["error"] is None
+    doc = first_account["result"]
     assert doc["ok"] is False
-    assert doc["summary"] == {"applied": 1, "failed": 1, "skipped": 1, "not-run": 0}
+    assert doc["summary"] == {"applied": 1, "failed": 1, "skipped": 1, "not-run": 0, "unknown": 0}
     first = doc["changes"][0]
     assert first == {
         "address": "tp",
@@ -205,20 +251,42 @@ def test_result_document_lists_every_change():
     assert doc["reviews"] == [{"product": "acme-sales", "sid": TP, "status": "not submitted"}]
 
 
-def test_plain_log_writes_a_line_per_change_and_retry():
+def test_plain_log_writes_a_line_per_change_and_retry_but_none_per_change_not_run():
     out = io.StringIO()
     log = PlainLog(out)
     change = Change("n", Action.ASSIGN_CNAM_NUMBER)
+    log(ChangeStarted(change))
     log(ChangeRetrying(change, 1, "HTTP 429 (code 20429): Too many requests", 1.0))
     log(
         ChangeFinished(
             ChangeResult("n", Action.ASSIGN_CNAM_NUMBER, Outcome.APPLIED, sids=("RA1",), attempts=2)
         )
     )
+    log(ChangeFinished(ChangeResult("m", Action.ASSIGN_CNAM_NUMBER, Outcome.NOT_RUN)))
+    log.notify("stopping: 0 changes in flight will finish, nothing new starts")
     assert out.getvalue().splitlines() == [
         "retry    n: HTTP 429 (code 20429): Too many requests; attempt 2 in 1.0s",
         "applied  assign-cnam-number n (RA1; 2 attempts)",
+        "stopping: 0 changes in flight will finish, nothing new starts",
     ]
+
+
+def test_log_lines_are_inert():
+    out = io.StringIO()
+    PlainLog(out)(
+        ChangeFinished(
+            ChangeResult("n", Action.ASSIGN_CNAM_NUMBER, Outcome.FAILED, message="\x1b]0;pwned\x07")
+        )
+    )
+    assert "\x1b" not in out.getvalue() and "\\x1b]0;pwned" in out.getvalue()
+
+
+def test_silent_shows_only_messages_when_given_a_stream():
+    out = io.StringIO()
+    Silent(out)(ChangeFinished(ChangeResult("n", Action.ASSIGN_CNAM_NUMBER, Outcome.APPLIED)))
+    Silent(out).notify("stopping")
+    Silent(None).notify("nowhere")
+    assert out.getvalue() == "stopping\n"
 
 
 def test_rich_progress_counts_per_action_and_retries_and_prints_failures():
@@ -247,3 +315,22 @@ def test_rich_progress_counts_per_action_and_retries_and_prints_failures():
     assert "all changes (retries: 1)" in final and "3/3" in final
     assert "assign-cnam-number" in final and "2/2" in final
     assert "submit-for-review" in final and "1/1" in final
+
+
+def test_rich_progress_stays_where_an_interrupted_run_stopped():
+    """Not-run and skipped changes do not advance the bars: no jump to full."""
+    plan = Plan("AC1", changes=[Change(f"n{i}", Action.ASSIGN_CNAM_NUMBER) for i in range(10)])
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with RichProgress(plan, console) as bars:
+        for i in range(3):
+            bars(ChangeFinished(ChangeResult(f"n{i}", Action.ASSIGN_CNAM_NUMBER, Outcome.APPLIED)))
+        bars.notify("stopping: 2 changes in flight will finish, nothing new starts")
+        bars(ChangeFinished(ChangeResult("n3", Action.ASSIGN_CNAM_NUMBER, Outcome.SKIPPED)))
+        for i in range(4, 10):
+            bars(ChangeFinished(ChangeResult(f"n{i}", Action.ASSIGN_CNAM_NUMBER, Outcome.NOT_RUN)))
+    text = out.getvalue()
+    assert "stopping: 2 changes in flight will finish" in text
+    final = text.rsplit("nothing new starts", 1)[-1]
+    assert "3/10" in final and "10/10" not in final
+    assert "not-run" not in text and "skipped" not in text  # the summary says it, once

@@ -7,6 +7,7 @@ from world import ACME, LiveWorld, manifests
 
 from cnamctl.errors import PlanningError
 from cnamctl.plan import compute_plan
+from cnamctl.plan.caller_ids import awaiting_verification
 from cnamctl.plan.model import Action, NoticeLevel
 
 SUPPORT = """\
@@ -152,13 +153,16 @@ friendlyName: Reception
 """
     plan = compute_plan(manifests(tmp_path, text), world.snapshot)
     by = plan.by_address()
-    assert by['caller-id["+14155550198"]'].params == {
-        "phone_number": "+14155550198",
-        "friendly_name": "Reception",
-    }
+    assert list(by) == ['caller-id["+14155550199"]']  # no change verifies: a person must
     assert by['caller-id["+14155550199"]'].action is Action.UPDATE_CALLER_ID
-    assert [n.address for n in plan.notices] == ['caller-id["+14155550150"]']
-    assert plan.notices[0].level is NoticeLevel.INFO
+    notices = {n.address: n for n in plan.notices}
+    assert notices.keys() == {'caller-id["+14155550150"]', 'caller-id["+14155550198"]'}
+    assert notices['caller-id["+14155550150"]'].level is NoticeLevel.INFO
+    waiting = notices['caller-id["+14155550198"]']
+    assert (waiting.level, waiting.status) == (NoticeLevel.WARNING, "unverified")
+    assert "waiting for a person" in waiting.message and "verify-caller-ids" in waiting.message
+    assert waiting.location is not None and waiting.location.line == 6
+    assert awaiting_verification(plan) == ['caller-id["+14155550198"]']
 
     plan = compute_plan(manifests(tmp_path, text + PRUNE), world.snapshot)
     delete = plan.by_address()['caller-id["+14155550150"]']
