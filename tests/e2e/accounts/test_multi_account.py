@@ -146,10 +146,11 @@ def test_parent_credentials_act_on_a_subaccount(tmp_path):
 
 
 def test_status_reports_every_account(workspace):
-    _, root, env = workspace
+    emu, root, env = workspace
     runner = CliRunner()
     ok_env = {**env, "TOKEN_B": TOKENS[B]}
     assert runner.invoke(main, ["apply", "--auto-approve", str(root)], env=ok_env).exit_code == 0
+    emu.catch_up()  # the realism switch's lag: time passes between two commands
     result = runner.invoke(main, ["status", "--format", "json", str(root)], env=env)
     assert result.exit_code == 1  # customer-b's token is wrong
     accounts = {a["name"].split(" ")[0]: a for a in json.loads(result.stdout)["accounts"]}
@@ -165,7 +166,7 @@ def _names(doc: dict) -> dict:
 
 
 def test_one_saved_plan_holds_every_account_and_each_is_checked_on_its_own(workspace, tmp_path):
-    _emu, root, env = workspace
+    emu, root, env = workspace
     env = {**env, "TOKEN_B": TOKENS[B]}
     runner = CliRunner()
     path = tmp_path / "plan.json"
@@ -183,6 +184,7 @@ def test_one_saved_plan_holds_every_account_and_each_is_checked_on_its_own(works
     numbers = _client(env["CNAMCTL_API_URL"], B).api.v2010.accounts(B).incoming_phone_numbers
     (branded,) = numbers.list(phone_number="+14155551100")
     numbers(branded.sid).update(friendly_name="moved")
+    emu.catch_up()
 
     result = runner.invoke(main, ["apply", "--format", "json", str(path)], env=env)
     assert result.exit_code == 1
@@ -197,11 +199,13 @@ def test_one_saved_plan_holds_every_account_and_each_is_checked_on_its_own(works
     assert '    friendly_name: "' in result.stderr and '-> "moved"' in result.stderr
 
     # a and c are done; b plans again, and one more saved plan applies it.
+    emu.catch_up()
     again = runner.invoke(main, ["plan", "-o", str(path), str(root)], env=env)
     assert again.exit_code == 0, again.output
     applied = runner.invoke(main, ["apply", str(path)], env=env)
     assert applied.exit_code == 0, applied.output
     assert "=== customer-b" in applied.stdout
+    emu.catch_up()
     final = runner.invoke(main, ["plan", "--detailed-exitcode", str(root)], env=env)
     assert final.exit_code == 0, final.output
 
