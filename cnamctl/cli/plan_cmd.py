@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import click
 
 from cnamctl.cli.options import paths_argument, target_options, use_color
@@ -14,6 +16,8 @@ from cnamctl.plan.render.accounts import (
     render_accounts_markdown,
     render_accounts_text,
 )
+from cnamctl.plan.render.view import ViewOptions
+from cnamctl.plan.review import not_as_declared, parse_age
 from cnamctl.plan.saved import save_plan
 from cnamctl.twilio.target import open_endpoint
 from cnamctl.workspace import AccountPlan, plan_accounts
@@ -36,7 +40,21 @@ EXIT_CHANGES = 2
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 with no changes, 2 with changes, 1 on error (for drift checks).",
+    help="Exit 0 when Twilio is as declared, 2 when it is not (changes to make, or a "
+    "declared product rejected by Twilio), 1 on error (for drift checks).",
+)
+@click.option(
+    "--review-max-age",
+    metavar="AGE",
+    callback=lambda _ctx, _param, value: _age(value),  # click's (ctx, param, value)
+    help="Count a declared product waiting in Twilio review longer than AGE (36h, 3d, 2w) "
+    "as not as declared, like a rejected one.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="List every notice, number and unchanged object (text and markdown summarise "
+    "them; json always has them all).",
 )
 @click.pass_context
 def plan(
@@ -47,6 +65,8 @@ def plan(
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
+    review_max_age: timedelta | None,
+    full: bool,
 ) -> None:
     """Show what apply would change to make Twilio match the manifests in PATHS.
 
@@ -62,10 +82,11 @@ def plan(
         results = plan_accounts(sets, endpoint)
     if out and results[0].plan is not None:
         save_plan(results[0].plan, out)
+    options = ViewOptions(full=full, review_max_age=review_max_age, now=datetime.now(UTC))
     if results[0].manifests.account is None:  # no Account documents: one plain plan
-        _single(results[0], fmt)
+        _single(results[0], fmt, options)
     else:
-        _several(results, fmt)
+        _several(results, fmt, options)
     if out and results[0].plan is not None:
         click.echo(f"Plan saved to {out}; apply it with: cnamctl apply {out}", err=True)
     failed = [r for r in results if r.error is not None]
@@ -73,30 +94,42 @@ def plan(
         for r in failed:
             _report_error(r)
         ctx.exit(1)
-    if detailed_exitcode and any(r.plan and r.plan.has_changes for r in results):
+    if detailed_exitcode and any(
+        r.plan and not_as_declared(r.plan, max_review_age=review_max_age, now=options.now)
+        for r in results
+    ):
         ctx.exit(EXIT_CHANGES)
 
 
-def _single(result: AccountPlan, fmt: str) -> None:
+def _age(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return parse_age(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _single(result: AccountPlan, fmt: str, options: ViewOptions) -> None:
     assert result.plan is not None
     if fmt == "json":
-        click.echo(render_json(result.plan), nl=False)
+        click.echo(render_json(result.plan, options), nl=False)
     elif fmt == "markdown":
-        click.echo(render_markdown(result.plan), nl=False)
+        click.echo(render_markdown(result.plan, options=options), nl=False)
     else:
-        click.echo(render_text(result.plan, color=use_color()), nl=False)
+        click.echo(render_text(result.plan, color=use_color(), options=options), nl=False)
 
 
-def _several(results: list[AccountPlan], fmt: str) -> None:
+def _several(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
     sections = [
         AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
     ]
     if fmt == "json":
-        click.echo(render_accounts_json(sections), nl=False)
+        click.echo(render_accounts_json(sections, options), nl=False)
     elif fmt == "markdown":
-        click.echo(render_accounts_markdown(sections), nl=False)
+        click.echo(render_accounts_markdown(sections, options), nl=False)
     else:
-        click.echo(render_accounts_text(sections, color=use_color()), nl=False)
+        click.echo(render_accounts_text(sections, color=use_color(), options=options), nl=False)
 
 
 def _report_error(result: AccountPlan) -> None:

@@ -116,6 +116,15 @@ def drift_of(plan: Plan, *, max_review_age: timedelta | None, now: datetime) -> 
     return found
 
 
+def not_as_declared(
+    plan: Plan, *, max_review_age: timedelta | None, now: datetime | None = None
+) -> bool:
+    """What ``plan --detailed-exitcode`` exits 2 for: changes to make, or drift."""
+    if plan.has_changes:
+        return True
+    return bool(drift_of(plan, max_review_age=max_review_age, now=now or datetime.now(UTC)))
+
+
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 

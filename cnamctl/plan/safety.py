@@ -172,7 +172,7 @@ def _vetting(changes: list[Change], context: PlanContext | None) -> list[Vetting
                     change.address,
                     f"deletes approved CNAM product {name!r} ({sid}){shown} with its "
                     f"{numbers} number(s): calls from them lose that name",
-                    f"branding them again costs {REVIEW_COST}",
+                    f"{REVIEW_COST}, to brand them again",
                 )
             )
         elif change.action is Action.CREATE_TRUST_PRODUCT and address.is_replacement:
@@ -183,8 +183,8 @@ def _vetting(changes: list[Change], context: PlanContext | None) -> list[Vetting
             out.append(
                 VettingLoss(
                     change.address,
-                    f"replaces the approved product{held} of CnamProfile {profile!r}: a "
-                    "display name change cannot be made in place (Twilio 60711)",
+                    f"replaces the approved product{held} of CnamProfile {profile!r} with "
+                    "a new one: a display name cannot change in place (Twilio 60711)",
                     f"{REVIEW_COST}; the numbers keep the old name until then",
                 )
             )

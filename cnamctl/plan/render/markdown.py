@@ -79,16 +79,16 @@ def draw(view: PlanView, *, max_chars: int = MAX_CHARS) -> str:
     room -= _cost(kept_notices)
     steps: list[str] = []
     for block in blocks:  # every block's steps first, then number lists where room is left
-        text = _details(block, view, numbers=False)
+        text = _details(block, view)
         if len(text) + 2 > room:
             break
         steps.append(text)
         room -= len(text) + 2
-    if view.options.full or any(_long(s) for b in blocks for s in b.steps):
+    listed = [s for b in blocks[: len(steps)] for s in b.steps if _listed(s)]
+    if listed:  # the room left, shared by the number lists
+        share = room // len(listed)
         for i, block in enumerate(blocks[: len(steps)]):
-            with_numbers = _details(block, view, numbers=True, room=room + len(steps[i]))
-            room -= len(with_numbers) - len(steps[i])
-            steps[i] = with_numbers
+            steps[i] = _details(block, view, numbers=share)
     parts = [*head, *verdict]
     parts += _kept(kept_overview, overview, "\n\n")
     if notices.items:
@@ -113,7 +113,10 @@ def _kept(kept: list[str], part: _Part, joiner: str) -> list[str]:
 
 
 def _head(view: PlanView) -> list[str]:
-    return ["## cnamctl plan", f"**{_escape(view.headline)}** Account {_code(view.account_sid)}."]
+    return [
+        "## cnamctl plan",
+        f"**{_escape(view.headline)}** Account {inline_code(view.account_sid)}.",
+    ]
 
 
 def _verdict(view: PlanView) -> list[str]:
@@ -148,13 +151,13 @@ def _overview(view: PlanView) -> _Part:
 
 
 def _block_item(block: Block) -> str:
-    where = f" · {_code(block.location)}" if block.location else ""
+    where = f" · {inline_code(block.location)}" if block.location else ""
     line = f"- `{block.symbol}` **{_phrase(block.title)}**: {_phrase(block.summary)}{where}"
     subs = []
     for notice in block.notices:
         loc = relative_location(notice.location, block.location)
-        at = f" ({_code(loc)})" if loc else ""
-        numbers = f" {_code(numbers_summary(notice.numbers))}" if notice.numbers else ""
+        at = f" ({inline_code(loc)})" if loc else ""
+        numbers = f" {inline_code(numbers_summary(notice.numbers))}" if notice.numbers else ""
         subs.append(f"  - **{notice.level.value}**: {_escape(notice.text)}{numbers}{at}")
     subs += [f"  - **not as declared**: {_escape(d.message)}" for d in block.drift]
     return "\n".join([line, *subs])
@@ -170,8 +173,8 @@ def _notices(view: PlanView) -> _Part:
 def _group_item(group: NoticeGroup, full: bool) -> str:
     if group.count == 1 and group.kind.value == "resource":
         notice = group.rows[0]
-        where = f" at {_code(notice.location)}" if notice.location else ""
-        return f"- **{group.level.value}** {_code(notice.address)}{where}: {_escape(notice.text)}"
+        where = f" at {inline_code(notice.location)}" if notice.location else ""
+        return f"- **{group.level.value}** {inline_code(notice.address)}{where}: {_escape(notice.text)}"
     line = f"- **{group.level.value}** {_escape(group.advice)}"
     if not full:
         return line
@@ -189,9 +192,9 @@ def _counts(view: PlanView) -> list[str]:
     return [f"<details><summary>Changes by action</summary>\n\n{table}\n\n</details>"]
 
 
-def _details(block: Block, view: PlanView, *, numbers: bool, room: int = 0) -> str:
-    """A block's steps in a collapsed diff block; with ``numbers``, the full lists
-    of its steps on many numbers, as many as ``room`` allows."""
+def _details(block: Block, view: PlanView, *, numbers: int = 0) -> str:
+    """A block's steps in a collapsed diff block; with ``numbers`` (characters per
+    list), the full lists of its steps on many numbers, as much as fits."""
     lines = [
         f"{DIFF_MARKERS[line.symbol]} {line.body}"
         for line in step_lines(block, _clean, width=WIDTH - 2)
@@ -202,28 +205,34 @@ def _details(block: Block, view: PlanView, *, numbers: bool, room: int = 0) -> s
         f"<code>{_html(block.symbol)}</code> {_html(_phrase_plain(block.title))}: "
         f"{steps} API step{'s' if steps != 1 else ''}"
     )
-    body = [f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence]
-    text = "\n".join(body)
+    text = "\n".join([f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence])
     if numbers:
         for step in block.steps:
-            if _long(step) or (view.options.full and len(step.numbers) > LIST_NUMBERS_UP_TO):
-                listing = _number_list(step, room - len(text) - 20)
-                if listing:
-                    text += "\n\n" + listing
+            listing = _number_list(step, numbers) if _listed(step) else ""
+            if listing:
+                text += "\n\n" + listing
     return text + "\n\n</details>"
 
 
-def _long(step: Step) -> bool:
+def _listed(step: Step) -> bool:
+    """Steps on more numbers than their line lists get the full list."""
     return len(step.numbers) > LIST_NUMBERS_UP_TO
+
+
+NUMBERS_PER_LINE = 7  # 7 E.164 numbers and spaces fit 100 columns
 
 
 def _number_list(step: Step, room: int) -> str:
     header = f"All {len(step.numbers):,} numbers of `{step.action.value}` on `{step.part}`:"
     numbers = [_clean(n) for n in step.numbers]
-    kept = _fit(numbers, room - len(header) - 40)
+    rows = [
+        " ".join(numbers[i : i + NUMBERS_PER_LINE])
+        for i in range(0, len(numbers), NUMBERS_PER_LINE)
+    ]
+    kept = _fit(rows, room - len(header) - 160)
     if not kept:
         return ""
-    more = len(numbers) - len(kept)
+    more = len(numbers) - min(len(numbers), len(kept) * NUMBERS_PER_LINE)
     tail = (
         f"\n\n_{more:,} more not shown here; `cnamctl plan --format json` lists them all._"
         if more
@@ -273,7 +282,7 @@ def _fence(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _code(text: str) -> str:
+def inline_code(text: str) -> str:
     """Inline code that survives backticks inside ``text``."""
     text = _clean(shorten(text, MAX_VALUE))
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
@@ -295,7 +304,7 @@ def _html(text: str) -> str:
 
 
 def _phrase(phrase: Phrase) -> str:
-    return "".join((_code(p.text) if isinstance(p, Value) else _escape(p)) for p in phrase)
+    return "".join((inline_code(p.text) if isinstance(p, Value) else _escape(p)) for p in phrase)
 
 
 def _phrase_plain(phrase: Phrase) -> str:

@@ -127,7 +127,7 @@ def _business_profile_summary(
         return (f"{count_of(len(added), 'number')} added to the business profile", *title)
     if rows:
         return _generic_summary(resource, info, rows, action)
-    numbers = f", {count_of(info.numbers, 'number')}" if info else ""
+    numbers = f" with {count_of(info.numbers, 'number')}" if info else ""
     return ("unchanged", *((":", *title) if title else ()), numbers)
 
 
@@ -145,7 +145,7 @@ def _number_settings_summary(
         )
     if not rows:
         numbers = count_of(info.numbers, "number") if info else "the numbers"
-        clauses.append((f"caller-name lookup as declared on {numbers}",))
+        clauses.append((f"unchanged: caller-name lookup as declared on {numbers}",))
     return _join(clauses) or _generic_summary(resource, info, rows, action)
 
 
@@ -173,7 +173,7 @@ def _caller_id_summary(
         )
     if rows:
         return _generic_summary(resource, info, rows, action)
-    return ("verified", *((" as", *name) if name else ()), "; unchanged")
+    return ("unchanged: verified", *((" as", *name) if name else ()))
 
 
 def _cnam_product_summary(

@@ -90,10 +90,13 @@ def render_text(plan: Plan, *, color: bool, options: ViewOptions | None = None) 
 def text_lines(view: PlanView) -> list[Text]:
     lines: list[Text] = [Text(f"cnamctl plan for account {clean(view.account_sid)}", style="bold")]
     lines += _verdict(view)
+    previous: Block | None = None
     for section in by_resource(view, view.shown_blocks):
         for block in section.blocks:
-            lines.append(Text())
-            lines += _block(block, view)
+            if not (block.quiet and previous is not None and previous.quiet):
+                lines.append(Text())  # quiet blocks stay together, one line each
+            lines += _quiet(block) if block.quiet else _block(block, view)
+            previous = block
     if view.quiet_left_out:
         lines += [Text(), Text(f"  = {view.quiet_left_out} more objects unchanged", style="dim")]
     lines += _notices(view)
@@ -115,6 +118,16 @@ def _verdict(view: PlanView) -> list[Text]:
             text = clean(f"{loss.what}; cost: {loss.cost}")
             lines += _plain(wrap(text, first="  - ", rest="    "))
     return lines
+
+
+def _quiet(block: Block) -> list[Text]:
+    """An object with nothing to change or say: its symbol, title and state."""
+    symbol = block.symbol
+    text = f"{phrase_text(block.title)}: {phrase_text(block.summary)}"
+    first, *rest = wrap(text, first=" " * (SYMBOL_COLUMN + 1), rest="      ")
+    head = Text(symbol.rjust(SYMBOL_COLUMN), style=SYMBOL_STYLES[symbol])
+    head.append(first[SYMBOL_COLUMN:])
+    return [head, *(Text(part, style="dim") for part in rest)]
 
 
 def _block(block: Block, view: PlanView) -> list[Text]:
