@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cnamctl.manifest.model import NAME_PATTERN
+
 
 class Kind(StrEnum):
     """What a resource is: a manifest kind, or a live object no manifest declares."""
@@ -172,6 +174,7 @@ def account_number(e164: str) -> Address:
 _SEGMENT = re.compile(r'\.([a-z][a-z-]*)(?:\["([^"\]]*)"\])?')
 _QUOTED_PREFIX = re.compile(r'^(caller-id|cnam-product)\["([^"\]]*)"\]')
 _NAMED_PREFIX = re.compile(r"^(cnam|business-profile)\.")
+_NAME = re.compile(NAME_PATTERN)
 
 
 def parse(text: str, resource: Resource | None = None) -> Address | None:
@@ -209,7 +212,7 @@ def _parse_unknown(text: str) -> Address | None:
     rest = text[named.end() :]
     # the shortest name after which the rest is a path: cnam.a.b.end-user -> "a.b"
     for cut in [i for i, c in enumerate(rest) if c == "."] + [len(rest)]:
-        if cut and _segments(rest[cut:]) is not None:
+        if _NAME.match(rest[:cut]) and _segments(rest[cut:]) is not None:
             return Address(Resource(kind, rest[:cut]), _segments(rest[cut:]) or ())
     return None
 

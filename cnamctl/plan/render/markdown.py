@@ -156,11 +156,16 @@ def _block_item(block: Block) -> str:
     subs = []
     for notice in block.notices:
         loc = relative_location(notice.location, block.location)
-        at = f" ({inline_code(loc)})" if loc else ""
+        at = f" ({_where(loc)})" if loc else ""
         numbers = f" {inline_code(numbers_summary(notice.numbers))}" if notice.numbers else ""
         subs.append(f"  - **{notice.level.value}**: {_escape(notice.text)}{numbers}{at}")
     subs += [f"  - **not as declared**: {_escape(d.message)}" for d in block.drift]
     return "\n".join([line, *subs])
+
+
+def _where(location: str) -> str:
+    """``line 12`` as words, a path as code."""
+    return location if location.startswith("line ") else inline_code(location)
 
 
 def _notices(view: PlanView) -> _Part:

@@ -37,7 +37,7 @@ def _join(clauses: list[Phrase]) -> Phrase:
 def _cnam_summary(
     resource: Resource, info: ResourceInfo | None, rows: list[Row], action: ResourceAction
 ) -> Phrase:
-    display = info.title if info and info.title else None
+    display = info.title if info and info.title else _created_display_name(rows)
     assigned = _of(rows, Action.ASSIGN_CNAM_NUMBER)
     clauses: list[Phrase] = []
     if action is ResourceAction.CREATE:
@@ -92,12 +92,19 @@ def _cnam_state(info: ResourceInfo | None) -> Phrase:
         return ("rejected by Twilio: fix the manifest, the next apply submits it again",)
     if waiting:
         return (f"{waiting[0].status} at Twilio; nothing to do until the review ends",)
-    shown = info.title if info and info.title else None
+    if info is None:
+        return ("nothing to change",)
+    shown = info.title or None
     approved = [p for p in products if p.status == APPROVED]
     status = approved[0].status if approved else (products[0].status if products else "unknown")
     if shown:
         return ("unchanged: ", Value(shown), f" on {numbers} ({status})")
     return (f"unchanged ({status})",)
+
+
+def _created_display_name(rows: list[Row]) -> str | None:
+    created = _of(rows, Action.CREATE_END_USER)
+    return _field(created[0].after, "cnam_display_name") or None if created else None
 
 
 def _approved_name(info: ResourceInfo | None) -> str | None:
