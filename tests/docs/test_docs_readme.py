@@ -1,0 +1,44 @@
+"""The README's example is real: its manifest, planned with the command it shows on
+a fresh embedded emulator, prints exactly the output it shows."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cnamctl.cli.app import main
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+EXAMPLE = README.split("## Example", 1)[1].split("\n## ", 1)[0]
+
+
+def block(language: str) -> str:
+    match = re.search(rf"^```{language}\n(.*?)^```$", EXAMPLE, re.S | re.M)
+    assert match, f"no ```{language} block in the README's example"
+    return match.group(1)
+
+
+def test_the_readme_example_prints_what_the_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = re.search(r"^`(manifests/[\w.-]+\.yaml)`:$", EXAMPLE, re.M)
+    assert file, "the example names the file its manifest is in"
+    (tmp_path / file.group(1)).parent.mkdir(parents=True)
+    (tmp_path / file.group(1)).write_text(block("yaml"))
+    command, shown = block("text").split("\n", 1)
+    assert command.startswith("$ cnamctl ")
+    args = shlex.split(command.removeprefix("$ cnamctl "))
+    monkeypatch.chdir(tmp_path)
+    env = {"CNAMCTL_EMULATOR_DB": str(tmp_path / "emulator.sqlite"), "NO_COLOR": "1"}
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown
+
+
+def test_the_readme_output_fits_100_columns() -> None:
+    assert all(len(line) <= 100 for line in block("text").splitlines())
