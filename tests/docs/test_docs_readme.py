@@ -42,3 +42,11 @@ def test_the_readme_example_prints_what_the_readme_shows(
 
 def test_the_readme_output_fits_100_columns() -> None:
     assert all(len(line) <= 100 for line in block("text").splitlines())
+
+
+def test_the_plan_format_page_shows_the_same_output() -> None:
+    page = (ROOT / "docs" / "plan-format.md").read_text()
+    text_section = page.split("\n## Text\n", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"^```\n(.*?)^```$", text_section, re.S | re.M)
+    assert match, "docs/plan-format.md has a text example"
+    assert match.group(1) == block("text").split("\n", 1)[1]
