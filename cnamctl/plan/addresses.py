@@ -57,11 +57,13 @@ class Address(str):
 
     resource: Resource
     path: tuple[Segment, ...]
+    number: str | None  # the E.164 number this address is about, when one of many such
 
     def __new__(cls, resource: Resource, path: tuple[Segment, ...] = ()) -> Address:
         self = super().__new__(cls, _text(resource, path))
         self.resource = resource
         self.path = path
+        self.number = next((key for name, key in path if name == "number"), None)
         return self
 
     def __reduce__(self) -> tuple[type[Address], tuple[Resource, tuple[Segment, ...]]]:
@@ -69,14 +71,6 @@ class Address(str):
 
     def child(self, name: str, key: str | None = None) -> Address:
         return Address(self.resource, (*self.path, (name, key)))
-
-    @property
-    def number(self) -> str | None:
-        """The E.164 number this address is about, when it is one of many such."""
-        for name, key in self.path:
-            if name == "number":
-                return key
-        return None
 
     @property
     def part(self) -> str:

@@ -13,6 +13,7 @@ plan alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
@@ -72,10 +73,18 @@ class PlanContext:
     unmanaged_numbers: list[UnmanagedNumber] = field(default_factory=list)
 
     def info(self, resource: Resource) -> ResourceInfo | None:
-        return next((r for r in self.resources if r.resource == resource), None)
+        return self._by_resource.get(resource)
 
     def product(self, sid: str) -> ProductState | None:
-        return next((p for r in self.resources for p in r.products if p.sid == sid), None)
+        return self._products.get(sid)
+
+    @cached_property
+    def _by_resource(self) -> dict[Resource, ResourceInfo]:
+        return {r.resource: r for r in reversed(self.resources)}  # the first one wins
+
+    @cached_property
+    def _products(self) -> dict[str, ProductState]:
+        return {p.sid: p for r in reversed(self.resources) for p in reversed(r.products)}
 
 
 def existing_of(live: Snapshot) -> Existing:

@@ -54,6 +54,8 @@ from cnamctl.plan.render.summaries import summarise
 from cnamctl.plan.review import REJECTED, Drift, drift_of
 from cnamctl.plan.safety import SafetyVerdict, verdict_of
 
+PHASES = {action: i for i, action in enumerate(Action)}  # Action.phase, looked up once
+
 __all__ = [
     "ACTION_VERBS",
     "NO_CHANGES",
@@ -292,7 +294,7 @@ def _section_of(block: Block) -> tuple[tuple[int, str], Phrase]:
 def build_view(plan: Plan, options: ViewOptions | None = None) -> PlanView:
     options = options or ViewOptions()
     context = plan.context or PlanContext()
-    changes = sorted(plan.changes, key=lambda c: c.sort_key)
+    changes = sorted(plan.changes, key=lambda c: (PHASES[c.action], c.address))
     rows = tuple(_row(c) for c in changes)
     notices = tuple(
         _notice_row(n, context)
@@ -475,8 +477,8 @@ def _steps(rows: list[Row]) -> tuple[Step, ...]:
             key: tuple[Any, ...] = (
                 row.action,
                 _part(row),
-                show_value(row.before),
-                show_value(row.after),
+                _same(row.before),
+                _same(row.after),
             )
         else:
             key = (i,)
@@ -487,6 +489,11 @@ def _steps(rows: list[Row]) -> tuple[Step, ...]:
         else Step(same[0].action, _part(same[0], generic=False), tuple(same))
         for same in groups.values()
     )
+
+
+def _same(value: Any) -> Any:
+    """A value as a grouping key: itself when hashable, else its JSON."""
+    return value if isinstance(value, str | bool | int | float | None) else show_value(value)
 
 
 def _numbers(rows: Iterable[Row | NoticeRow]) -> tuple[str, ...]:
