@@ -50,3 +50,28 @@ def test_the_plan_format_page_shows_the_same_output() -> None:
     match = re.search(r"^```\n(.*?)^```$", text_section, re.S | re.M)
     assert match, "docs/plan-format.md has a text example"
     assert match.group(1) == block("text").split("\n", 1)[1]
+
+
+def test_the_plan_of_the_example_manifests_fits_100_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick start's plans, before and after apply, in text and markdown."""
+    monkeypatch.chdir(ROOT)
+    env = {"CNAMCTL_EMULATOR_DB": str(tmp_path / "emulator.sqlite"), "NO_COLOR": "1"}
+    runner = CliRunner()
+    outputs = []
+    for _ in ("before apply", "after apply"):
+        for extra in ([], ["--full"], ["--format", "markdown"]):
+            result = runner.invoke(main, ["plan", "--emulator", *extra, "manifests/"], env=env)
+            assert result.exit_code == 0, result.output
+            outputs.append(result.stdout)
+        applied = runner.invoke(
+            main, ["apply", "--emulator", "--auto-approve", "manifests/"], env=env
+        )
+        assert applied.exit_code == 0, applied.output
+    assert "+ CnamProfile acme-sales" in outputs[0] and "= CnamProfile acme-sales" in outputs[3]
+    for text in outputs[:2] + outputs[3:5]:
+        assert all(len(line) <= 100 for line in text.splitlines()), text
+    for markdown in (outputs[2], outputs[5]):
+        fenced = re.findall(r"^```diff\n(.*?)^```$", markdown, re.S | re.M)
+        assert all(len(line) <= 100 for block in fenced for line in block.splitlines())

@@ -21,9 +21,7 @@ sids = st.from_regex(r"BU[0-9a-f]{32}", fullmatch=True)
 def addresses(draw: st.DrawFn) -> Address:
     name, number, sid = draw(names), draw(numbers), draw(sids)
     product = draw(
-        st.sampled_from(
-            [addr.cnam(name), addr.replacement(name), addr.other_product(name, sid)]
-        )
+        st.sampled_from([addr.cnam(name), addr.replacement(name), addr.other_product(name, sid)])
     )
     return draw(
         st.sampled_from(

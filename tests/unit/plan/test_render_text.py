@@ -138,7 +138,9 @@ def test_long_values_reasons_and_paths_move_to_their_own_lines(value, reason, fi
 
 
 def test_a_value_too_long_for_a_line_wraps_without_loss():
-    plan = Plan(ACCOUNT, changes=[Change('caller-id["+1"]', Action.UPDATE_CALLER_ID, after="x" * 400)])
+    plan = Plan(
+        ACCOUNT, changes=[Change('caller-id["+1"]', Action.UPDATE_CALLER_ID, after="x" * 400)]
+    )
     text = text_of(plan)
     assert_fits(text)
     pieces = [line.strip() for line in text.splitlines() if set(line.strip()) <= set('x"')]
