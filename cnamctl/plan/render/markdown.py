@@ -228,7 +228,10 @@ NUMBERS_PER_LINE = 7  # 7 E.164 numbers and spaces fit 100 columns
 
 
 def _number_list(step: Step, room: int) -> str:
-    header = f"All {len(step.numbers):,} numbers of `{step.action.value}` on `{step.part}`:"
+    header = (
+        f"All {len(step.numbers):,} numbers of `{step.action.value}` on "
+        f"{inline_code(step.part)}:"
+    )
     numbers = [_clean(n) for n in step.numbers]
     rows = [
         " ".join(numbers[i : i + NUMBERS_PER_LINE])
@@ -243,7 +246,8 @@ def _number_list(step: Step, room: int) -> str:
         if more
         else ""
     )
-    return f"{header}\n\n```text\n" + "\n".join(kept) + "\n```" + tail
+    fence = _fence(kept)
+    return f"{header}\n\n{fence}text\n" + "\n".join(kept) + f"\n{fence}" + tail
 
 
 # --- fitting ---------------------------------------------------------------------------

@@ -205,3 +205,23 @@ def test_each_account_gets_a_share_of_the_comment(tmp_path):
         "# Account `acct-1`",
         "# Account `acct-2`",
     ]
+
+
+def test_numbers_from_a_server_cannot_close_their_list():
+    numbers = [f"+1415555{i:04d}" for i in range(5)] + ["+1```</details>@x"]
+    plan = Plan(
+        ACCOUNT,
+        changes=[
+            Change(
+                f'cnam-product["BU1"].number["{n}"]',
+                Action.UNASSIGN_CNAM_NUMBER,
+                before="legacy",
+                reason="the product is deleted",
+            )
+            for n in numbers
+        ],
+    )
+    text = render_markdown(plan)
+    assert "````text\n" in text  # a fence longer than the backticks inside
+    pieces = html_pieces(text)
+    assert all("<" not in OUR_TAGS.sub("", piece) for piece in pieces), pieces

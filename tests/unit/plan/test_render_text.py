@@ -49,7 +49,9 @@ def test_header_names_the_account():
 def test_one_block_per_object_with_its_steps_indented_beneath(tmp_path):
     text = text_of(render_world.new_profile(tmp_path))
     block = block_lines(text, "CnamProfile sales")
-    assert re.fullmatch(r"  \+ CnamProfile sales  \S+/m\.yaml:6", block[0])
+    if not block[0].endswith("m.yaml:6"):  # a long path goes to a line of its own
+        assert block.pop(1).endswith("/m.yaml:6") and block[0] == "  + CnamProfile sales"
+    assert re.fullmatch(r"  \+ CnamProfile sales(  \S+/m\.yaml:6)?", block[0])
     assert block[1] == (
         "    new CNAM profile 'ACME SALES' with 2 numbers; goes to Twilio review, which takes days"
     )
