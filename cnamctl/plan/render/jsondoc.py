@@ -46,7 +46,7 @@ def view_document(view: PlanView) -> dict[str, Any]:
         "resources": [_block(b) for b in view.blocks],
         "changes": [_change(row) for row in view.rows],
         "notices": [_notice(n) for n in view.notices],
-        "notice_summary": [_group(g) for g in view.notice_groups if g.kind.value != "resource"],
+        "notice_summary": [_group(g) for g in view.notice_groups if g.summarised],
         "unchanged": view.unchanged,
     }
 

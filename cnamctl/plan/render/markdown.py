@@ -176,7 +176,7 @@ def _notices(view: PlanView) -> _Part:
 
 
 def _group_item(group: NoticeGroup, full: bool) -> str:
-    if group.count == 1 and group.kind.value == "resource":
+    if not group.summarised:
         notice = group.rows[0]
         where = f" at {inline_code(notice.location)}" if notice.location else ""
         return f"- **{group.level.value}** {inline_code(notice.address)}{where}: {_escape(notice.text)}"
@@ -229,8 +229,7 @@ NUMBERS_PER_LINE = 7  # 7 E.164 numbers and spaces fit 100 columns
 
 def _number_list(step: Step, room: int) -> str:
     header = (
-        f"All {len(step.numbers):,} numbers of `{step.action.value}` on "
-        f"{inline_code(step.part)}:"
+        f"All {len(step.numbers):,} numbers of `{step.action.value}` on {inline_code(step.part)}:"
     )
     numbers = [_clean(n) for n in step.numbers]
     rows = [

@@ -189,7 +189,7 @@ def _notices(view: PlanView) -> list[Text]:
 def _group(group: NoticeGroup, full: bool) -> list[Text]:
     prefix = f"  {group.level.value.ljust(LEVEL_WIDTH)}  "
     rest = " " * len(prefix)
-    if group.count == 1 and group.kind.value == "resource":
+    if not group.summarised:
         notice = group.rows[0]
         where = f"{notice.location}: " if notice.location else ""
         text = clean(f"{where}{notice.address}: {notice.text}")

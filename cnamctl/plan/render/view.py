@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from itertools import groupby
 from typing import Any
 
@@ -178,6 +177,11 @@ class NoticeGroup:
     def count(self) -> int:
         return len(self.rows)
 
+    @property
+    def summarised(self) -> bool:
+        """A kind counted with advice; otherwise one notice shown as it is."""
+        return self.kind is not NoticeKind.RESOURCE
+
 
 @dataclass(frozen=True)
 class Section:
@@ -236,10 +240,6 @@ class PlanView:
         tail = f" Not as declared: {drift}." if drift else ""
         return f"Plan: {counts}{unchanged}.{tail}"
 
-    @cached_property
-    def block_notices(self) -> tuple[NoticeRow, ...]:
-        return tuple(r for b in self.blocks for n in b.notices for r in n.rows)
-
     @property
     def shown_blocks(self) -> tuple[Block, ...]:
         """Blocks to draw in full; quiet ones (unchanged, nothing to say) are listed
@@ -261,11 +261,16 @@ def by_action(view: PlanView) -> tuple[Group, ...]:
 
 
 def by_resource(view: PlanView, blocks: Iterable[Block] | None = None) -> tuple[Section, ...]:
-    """Blocks in sections: each business profile with everything under it (its own
-    block first), then outgoing caller IDs, number settings, and the rest."""
+    """Blocks (``view.blocks``, or some of them) in sections: each business profile
+    with everything under it (its own block first), then outgoing caller IDs, number
+    settings, and the rest."""
+    return _sections(view.blocks if blocks is None else blocks)
+
+
+def _sections(blocks: Iterable[Block]) -> tuple[Section, ...]:
     sections: dict[tuple[int, str], list[Block]] = {}
     titles: dict[tuple[int, str], Phrase] = {}
-    for block in view.blocks if blocks is None else blocks:
+    for block in blocks:
         key, title = _section_of(block)
         sections.setdefault(key, []).append(block)
         titles[key] = title
@@ -302,7 +307,8 @@ def build_view(plan: Plan, options: ViewOptions | None = None) -> PlanView:
     )
     now = options.now or datetime.now(UTC)
     drift = tuple(drift_of(plan, max_review_age=options.review_max_age, now=now))
-    blocks = _blocks(rows, notices, drift, context, plan.context is not None)
+    unordered = _blocks(rows, notices, drift, context, plan.context is not None)
+    blocks = tuple(b for section in _sections(unordered) for b in section.blocks)
     in_blocks = {id(r) for b in blocks for n in b.notices for r in n.rows}
     groups = _notice_groups([n for n in notices if id(n) not in in_blocks], context)
     return PlanView(
