@@ -88,7 +88,8 @@ def render_text(plan: Plan, *, color: bool, options: ViewOptions | None = None) 
 
 
 def text_lines(view: PlanView) -> list[Text]:
-    lines: list[Text] = [Text(f"cnamctl plan for account {clean(view.account_sid)}", style="bold")]
+    header = wrap(f"cnamctl plan for account {clean(view.account_sid)}", rest="  ")
+    lines = [Text(part, style="bold") for part in header]
     lines += _verdict(view)
     previous: Block | None = None
     for section in by_resource(view, view.shown_blocks):
@@ -132,15 +133,16 @@ def _quiet(block: Block) -> list[Text]:
 
 def _block(block: Block, view: PlanView) -> list[Text]:
     symbol = block.symbol
-    title = phrase_text(block.title)
+    first, *more = wrap(phrase_text(block.title), first=" " * (SYMBOL_COLUMN + 1), rest="    ")
     location = clean(block.location or "")
     head = Text(symbol.rjust(SYMBOL_COLUMN), style=SYMBOL_STYLES[symbol])
-    head.append(" " + title, style="bold")
-    lines = [head]
+    head.append(first[SYMBOL_COLUMN:], style="bold")
+    lines = [head, *(Text(part, style="bold") for part in more)]
+    head = lines[-1]
     if location and fits(f"{head.plain}  {location}"):
         head.append(f"  {location}", style="dim")
     elif location:
-        lines.append(Text(f"    {location}", style="dim"))
+        lines += [Text(part, style="dim") for part in wrap(location, first="    ")]
     lines += _plain(wrap(phrase_text(block.summary), first="    "))
     for notice in block.notices:
         lines += _notice_line(notice, block, view.options.full)

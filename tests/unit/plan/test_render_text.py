@@ -114,6 +114,19 @@ def test_every_line_fits_100_columns(tmp_path, make):
     assert_fits(text_of(plan, full=True))
 
 
+def test_long_names_from_a_server_wrap_too(tmp_path):
+    world = LiveWorld()
+    numbers = world.numbers("+14155550100", "+14155550101")
+    bp = world.business_profile(numbers=numbers)
+    world.product("L" * 300, "LEGACY", bp=bp, numbers=[])
+    world.snapshot.account_sid = "AC" + "9" * 200
+    text = ACME + "---\napiVersion: cnamctl/v1\nkind: Settings\nprune: {cnamProfiles: true}\n"
+    plan = compute_plan(manifests(tmp_path, text), world.snapshot)
+    rendered = text_of(plan)
+    assert "CNAM product 'LLLL" in rendered
+    assert_fits(rendered)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     value=st.text(min_size=0, max_size=600),
