@@ -40,13 +40,14 @@ EXIT_CHANGES = 2
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 when Twilio is as declared, 2 when it is not (changes to make, or a "
-    "declared product rejected by Twilio), 1 on error (for drift checks).",
+    help="Exit 0 when Twilio is as declared, 2 when it is not (changes to make, a "
+    "declared product rejected by Twilio, or one in review longer than --review-max-age), "
+    "1 on error (for drift checks).",
 )
 @click.option(
     "--review-max-age",
     metavar="AGE",
-    callback=lambda _ctx, _param, value: _age(value),  # click's (ctx, param, value)
+    callback=lambda _ctx, _param, value: _age(value),
     help="Count a declared product waiting in Twilio review longer than AGE (36h, 3d, 2w) "
     "as not as declared, like a rejected one.",
 )
@@ -102,6 +103,7 @@ def plan(
 
 
 def _age(value: str | None) -> timedelta | None:
+    """``--review-max-age`` as a timedelta; a bad value is a usage error."""
     if value is None:
         return None
     try:

@@ -180,3 +180,22 @@ def test_changes_in_no_known_address_format_still_show():
     plan = Plan("AC1", changes=[Change("weird", Action.UPDATE_CALLER_ID, after="x")])
     (block,) = build_view(plan).blocks
     assert [r.address for r in block.changes] == ["weird"]
+
+
+def test_review_ages_are_read_and_written_in_whole_units():
+    from cnamctl.plan.review import describe_age, parse_age
+
+    assert parse_age("90m") == timedelta(minutes=90)
+    assert parse_age(" 36h ") == timedelta(hours=36)
+    assert parse_age("1.5d") == timedelta(hours=36)
+    assert parse_age("2w") == timedelta(days=14)
+    for bad in ("", "3", "d", "3 days", "-1d", "1y"):
+        try:
+            parse_age(bad)
+        except ValueError as err:
+            assert "is not an age such as 36h, 3d or 2w" in str(err)
+        else:
+            raise AssertionError(f"{bad!r} was read as an age")
+    assert describe_age(timedelta(days=9)) == "1 week"
+    assert describe_age(timedelta(hours=49)) == "2 days"
+    assert describe_age(timedelta(seconds=59)) == "59 seconds"
