@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import click
 
 from cnamctl.cli.options import (
@@ -22,6 +24,8 @@ from cnamctl.plan.render.accounts import (
     render_accounts_markdown,
     render_accounts_text,
 )
+from cnamctl.plan.render.view import ViewOptions
+from cnamctl.plan.review import not_as_declared, parse_age
 from cnamctl.plan.saved import SavedAccount, save_plans
 from cnamctl.twilio.target import open_endpoint
 from cnamctl.workspace import AccountPlan, named, plan_accounts
@@ -42,7 +46,22 @@ EXIT_CHANGES = 2
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 with no changes, 2 with changes, 1 on error (for drift checks).",
+    help="Exit 0 when Twilio is as declared, 2 when it is not (changes to make, a "
+    "declared product rejected by Twilio, or one in review longer than --review-max-age), "
+    "1 on error (for drift checks).",
+)
+@click.option(
+    "--review-max-age",
+    metavar="AGE",
+    callback=lambda _ctx, _param, value: _age(value),
+    help="Count a declared product waiting in Twilio review longer than AGE (36h, 3d, 2w) "
+    "as not as declared, like a rejected one.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="List every notice, number and unchanged object (text and markdown summarise "
+    "them; json always has them all).",
 )
 @click.pass_context
 def plan(
@@ -53,6 +72,8 @@ def plan(
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
+    review_max_age: timedelta | None,
+    full: bool,
 ) -> None:
     """Show what apply would change to make Twilio match the manifests in PATHS.
 
@@ -64,7 +85,8 @@ def plan(
         results = plan_accounts(sets, endpoint)
     if out:
         _save(results, out, paths)
-    _render(results, fmt)
+    options = ViewOptions(full=full, review_max_age=review_max_age, now=datetime.now(UTC))
+    _render(results, fmt, options)
     if not is_quiet():
         advice = verification_hint((r.plan for r in results), paths)
         if advice:
@@ -76,8 +98,21 @@ def plan(
         for r in failed:
             _report_error(r)
         ctx.exit(1)
-    if detailed_exitcode and any(r.plan and r.plan.has_changes for r in results):
+    if detailed_exitcode and any(
+        r.plan and not_as_declared(r.plan, max_review_age=review_max_age, now=options.now)
+        for r in results
+    ):
         ctx.exit(EXIT_CHANGES)
+
+
+def _age(value: str | None) -> timedelta | None:
+    """``--review-max-age`` as a timedelta; a bad value is a usage error."""
+    if value is None:
+        return None
+    try:
+        return parse_age(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
@@ -92,26 +127,26 @@ def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
     save_plans(saved, out, command=hint("plan", *paths, "-o", out))
 
 
-def _render(results: list[AccountPlan], fmt: str) -> None:
+def _render(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
     """JSON is always a list of accounts; text and markdown show a section per
     account when the accounts are named (``workspace.named``)."""
     sections = [
         AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
     ]
     if fmt == "json":
-        click.echo(render_accounts_json(sections), nl=False)
+        click.echo(render_accounts_json(sections, options), nl=False)
     elif named(results):
         if fmt == "markdown":
-            click.echo(render_accounts_markdown(sections), nl=False)
+            click.echo(render_accounts_markdown(sections, options), nl=False)
         else:
-            click.echo(render_accounts_text(sections, color=use_color()), nl=False)
+            click.echo(render_accounts_text(sections, color=use_color(), options=options), nl=False)
     else:
         (result,) = results
         assert result.plan is not None
         if fmt == "markdown":
-            click.echo(render_markdown(result.plan), nl=False)
+            click.echo(render_markdown(result.plan, options=options), nl=False)
         else:
-            click.echo(render_text(result.plan, color=use_color()), nl=False)
+            click.echo(render_text(result.plan, color=use_color(), options=options), nl=False)
 
 
 def _report_error(result: AccountPlan) -> None:

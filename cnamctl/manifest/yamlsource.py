@@ -28,6 +28,7 @@ broken file is not parsed twice at Python speed).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -321,14 +322,16 @@ class _Builder:
         name = event.anchor or ""
         anchor = self.anchors.get(name)
         if anchor is None:
-            self._break(event, f"YAML syntax error: found undefined alias {cite(name)}")
+            self._break(
+                event, "YAML syntax error: found an alias (*name) with no anchor of that name"
+            )
             self._add(None, line, 1, 0, None, None)
             return
         if anchor.building:
             self._break(
                 event,
-                f"unsupported YAML value: the alias {cite('*' + name)} is used inside "
-                "its own anchor (a recursive structure)",
+                "unsupported YAML value: an alias is used inside its own anchor "
+                "(a recursive structure)",
             )
             self._add(None, line, 1, 0, None, None)
             return
@@ -437,8 +440,9 @@ class _Builder:
         assert name is not None
         if name in self.anchors:
             first = self.anchors[name].line
-            self._break(event, f"YAML syntax error: found duplicate anchor {cite(name)} "
-                        f"(first at line {first})")  # fmt: skip
+            self._break(
+                event, f"YAML syntax error: found a duplicate anchor (first at line {first})"
+            )
         self.anchors[name] = anchor
 
     def _end_document(self) -> None:
@@ -480,7 +484,8 @@ def _graft(log: list[tuple[str, int]], prefix: str, entries: list[tuple[str, int
 
 
 def _unknown_tag(tag: str | None) -> str:
-    return f"unsupported YAML value: could not determine a constructor for the tag {cite(tag)}"
+    # the tag is the file's content, and the file may not be a manifest: not quoted
+    return "unsupported YAML value: a tag (!...) cnamctl does not read; manifests are plain YAML"
 
 
 def _unreadable(
@@ -496,10 +501,19 @@ def _unreadable(
 def _syntax_problem(file: str, err: yaml.MarkedYAMLError) -> Problem:
     mark = err.problem_mark or err.context_mark
     line = mark.line + 1 if mark else 1
-    message = f"YAML syntax error: {err.problem or err.context}"
+    message = f"YAML syntax error: {_unquoted(err.problem or err.context or '')}"
     if err.context and err.problem:
         context = err.context
         if err.context_mark and err.context_mark.line + 1 != line:
             context += f" at line {err.context_mark.line + 1}"
         message += f" ({context})"
     return Problem(Location(file, line), redact(message))
+
+
+_LONG_QUOTE = re.compile(r"'[^'\s]{9,}'|\"[^\"\s]{9,}\"")
+
+
+def _unquoted(message: str) -> str:
+    """PyYAML's message without the longer pieces of the file it quotes (a tag
+    handle, an anchor): the file may be a stray secret, not a manifest."""
+    return _LONG_QUOTE.sub("(...)", message)

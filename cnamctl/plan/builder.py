@@ -1,4 +1,8 @@
-"""The accumulator the diff steps write into: changes, notices, problems."""
+"""The accumulator the diff steps write into: changes, notices, problems.
+
+Addresses built by ``plan/addresses.py`` carry the resource they belong to; it is
+recorded on each change and notice, so the plan view groups them by resource.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ class PlanBuilder:
                 depends_on=tuple(sorted(set(depends_on))),
                 reason=reason,
                 location=location,
+                resource=getattr(address, "resource", None),
             )
         return address
 
@@ -54,7 +59,15 @@ class PlanBuilder:
         error_codes: tuple[int, ...] = (),
     ) -> None:
         self.notices.append(
-            Notice(address, level, message, location, status=status, error_codes=error_codes)
+            Notice(
+                address,
+                level,
+                message,
+                location,
+                status=status,
+                error_codes=error_codes,
+                resource=getattr(address, "resource", None),
+            )
         )
 
     def problem(self, location: Location | None, message: str) -> None:

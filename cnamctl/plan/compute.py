@@ -19,6 +19,7 @@ from cnamctl.plan import addresses as addr
 from cnamctl.plan.builder import PlanBuilder
 from cnamctl.plan.caller_ids import plan_caller_ids
 from cnamctl.plan.cnam import NumberHome, plan_profile
+from cnamctl.plan.context import describe
 from cnamctl.plan.model import Change, Plan
 from cnamctl.plan.numbers import (
     plan_business_profile_numbers,
@@ -72,6 +73,7 @@ def compute_plan(desired: ManifestSet, live: Snapshot) -> Plan:
         fingerprints=_fingerprints(desired, live, out.changes.values()),
         unchanged=out.unchanged,
         safety=desired.safety,
+        context=describe(desired, live),
     )
 
 

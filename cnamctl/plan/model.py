@@ -49,6 +49,8 @@ from typing import Any
 
 from cnamctl.errors import Location
 from cnamctl.manifest.model import SafetySettings
+from cnamctl.plan.addresses import Resource
+from cnamctl.plan.context import PlanContext
 
 FORMAT_VERSION = 1
 
@@ -104,6 +106,7 @@ class Change:
     depends_on: tuple[str, ...] = ()
     reason: str = ""
     location: Location | None = None
+    resource: Resource | None = None  # the object of the plan view it belongs to
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -127,6 +130,7 @@ class Notice:
     location: Location | None = None
     status: str | None = None
     error_codes: tuple[int, ...] = ()
+    resource: Resource | None = None  # the object of the plan view it is about
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
@@ -145,6 +149,8 @@ class Plan:
     unchanged: int = 0  # managed objects already as declared
     # the thresholds the manifests set (None: a saved plan made without them)
     safety: SafetySettings | None = None
+    # the objects the plan is about, for its readers (None: a plan made without it)
+    context: PlanContext | None = None
     format_version: int = FORMAT_VERSION
 
     def __post_init__(self) -> None:

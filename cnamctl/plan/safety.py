@@ -1,59 +1,191 @@
-"""octoDNS-style safety thresholds: how much a plan may take away without --force.
+"""The safety verdict of a plan: what apply will refuse without --force, and what
+vetting the plan throws away. One evaluation, as data, for both sides: ``plan``
+shows it (from the counts it kept, ``PlanContext.existing``), ``apply`` enforces it
+(from the account it has just read), so a reviewer sees exactly the refusal the
+apply job would meet.
 
-Two shares are checked, each only once at least ``min_existing`` items exist:
+**Thresholds** (octoDNS style). Two shares are checked, each only once at least
+``min_existing`` items exist:
 
 * deletes (CNAM trust products and outgoing caller IDs) against the CNAM
   products and caller IDs that exist;
 * unassignments of numbers from CNAM products against the CNAM number
   assignments that exist. A number that moves (unassigned from one product and
   assigned to another in the same plan) keeps its branding and is not counted.
+
+**Vetting.** A Twilio review takes days; a plan that deletes an approved CNAM
+product that no approved product of the same profile replaces (pruning an
+undeclared one), or that replaces an approved product (a display-name change),
+costs one. These are flagged with that cost; they are not refused, since the
+manifests asked for them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import SafetySettings
-from cnamctl.plan.model import Action, Plan
+from cnamctl.plan.addresses import Kind, parse
+from cnamctl.plan.context import Existing, PlanContext, existing_of
+from cnamctl.plan.model import Action, Change, Plan
+from cnamctl.plan.review import APPROVED, REVIEW_COST
+
+
+@dataclass(frozen=True)
+class ThresholdCheck:
+    """One share a plan's removals are held to."""
+
+    what: str  # "deletes" | "unassigns"
+    noun: str  # what ``existing`` counts
+    setting: str  # camelCase key under Settings.safety
+    count: int
+    existing: int
+    limit: float
+    min_existing: int
+
+    @property
+    def applies(self) -> bool:
+        return self.count > 0 and self.existing >= self.min_existing
+
+    @property
+    def share(self) -> float:
+        return 100.0 * self.count / self.existing if self.existing else 0.0
+
+    @property
+    def exceeded(self) -> bool:
+        return self.applies and self.share > self.limit
+
+    @property
+    def message(self) -> str:
+        return (
+            f"the plan {self.what} {self.count} of {self.existing} existing {self.noun} "
+            f"({self.share:.1f}%), more than safety.{self.setting} {self.limit:g}%"
+        )
+
+
+@dataclass(frozen=True)
+class VettingLoss:
+    """A change that throws away (or redoes) a Twilio review."""
+
+    address: str
+    what: str  # what the change does, in words
+    cost: str  # what getting the vetting back takes
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    checks: tuple[ThresholdCheck, ...] = ()
+    vetting: tuple[VettingLoss, ...] = ()
+
+    @property
+    def refusals(self) -> tuple[ThresholdCheck, ...]:
+        return tuple(c for c in self.checks if c.exceeded)
+
+    @property
+    def needs_force(self) -> bool:
+        return bool(self.refusals)
+
+
+def evaluate(
+    changes: list[Change],
+    existing: Existing | None,
+    safety: SafetySettings,
+    context: PlanContext | None = None,
+) -> SafetyVerdict:
+    """The verdict on ``changes`` against what exists (None: unknown, so no
+    threshold is checked; vetting is judged from the changes alone)."""
+    checks: tuple[ThresholdCheck, ...] = ()
+    if existing is not None:
+        checks = (_deletes(changes, existing, safety), _unassigns(changes, existing, safety))
+    return SafetyVerdict(checks, tuple(_vetting(changes, context)))
+
+
+def verdict_of(plan: Plan) -> SafetyVerdict:
+    """The verdict a plan carries: its own thresholds against the counts it kept."""
+    context = plan.context
+    return evaluate(
+        plan.changes,
+        context.existing if context else None,
+        plan.safety or SafetySettings(),
+        context,
+    )
 
 
 def check_safety(plan: Plan, live: Snapshot, safety: SafetySettings) -> list[str]:
-    """Human-readable violations; empty when the plan is within the thresholds."""
-    violations: list[str] = []
-    deletes = sum(
-        c.action in (Action.DELETE_TRUST_PRODUCT, Action.DELETE_CALLER_ID) for c in plan.changes
-    )
-    existing = len(live.trust_products) + len(live.caller_ids)
-    violation = _over(
-        "deletes", deletes, existing, safety.max_delete_percent, "maxDeletePercent", safety
-    )
-    if violation:
-        violations.append(violation)
+    """What apply refuses without --force, against the account as it is now."""
+    verdict = evaluate(plan.changes, existing_of(live), safety, plan.context)
+    return [c.message for c in verdict.refusals]
 
-    reassigned = {
-        c.params.get("number") for c in plan.changes if c.action is Action.ASSIGN_CNAM_NUMBER
-    }
+
+def _deletes(changes: list[Change], existing: Existing, safety: SafetySettings) -> ThresholdCheck:
+    deletes = sum(
+        c.action in (Action.DELETE_TRUST_PRODUCT, Action.DELETE_CALLER_ID) for c in changes
+    )
+    return ThresholdCheck(
+        "deletes",
+        "CNAM products and caller IDs",
+        "maxDeletePercent",
+        deletes,
+        existing.products + existing.caller_ids,
+        safety.max_delete_percent,
+        safety.min_existing,
+    )
+
+
+def _unassigns(changes: list[Change], existing: Existing, safety: SafetySettings) -> ThresholdCheck:
+    reassigned = {c.params.get("number") for c in changes if c.action is Action.ASSIGN_CNAM_NUMBER}
     unassigns = sum(
         c.action is Action.UNASSIGN_CNAM_NUMBER and c.params.get("number") not in reassigned
-        for c in plan.changes
+        for c in changes
     )
-    assigned = sum(len(p.number_assignments) for p in live.trust_products.values())
-    violation = _over(
-        "unassigns", unassigns, assigned, safety.max_unassign_percent, "maxUnassignPercent", safety
+    return ThresholdCheck(
+        "unassigns",
+        "CNAM number assignments",
+        "maxUnassignPercent",
+        unassigns,
+        existing.cnam_assignments,
+        safety.max_unassign_percent,
+        safety.min_existing,
     )
-    if violation:
-        violations.append(violation)
-    return violations
 
 
-def _over(
-    verb: str, count: int, existing: int, limit: float, setting: str, safety: SafetySettings
-) -> str | None:
-    if count == 0 or existing < safety.min_existing:
-        return None
-    share = 100.0 * count / existing
-    if share <= limit:
-        return None
-    return (
-        f"the plan {verb} {count} of {existing} existing ({share:.1f}%), "
-        f"more than safety.{setting} {limit:g}%"
-    )
+def _vetting(changes: list[Change], context: PlanContext | None) -> list[VettingLoss]:
+    out = []
+    for change in changes:
+        address = parse(change.address, change.resource)
+        if address is None:
+            continue
+        undeclared = address.resource.kind is Kind.CNAM_PRODUCT
+        if change.action is Action.DELETE_TRUST_PRODUCT and undeclared:
+            sid = str(change.params.get("trust_product", ""))
+            state = context.product(sid) if context else None
+            before = change.before if isinstance(change.before, dict) else {}
+            status = state.status if state else before.get("status")
+            if status != APPROVED:
+                continue
+            name = state.friendly_name if state else before.get("friendly_name", sid)
+            numbers = state.numbers if state else before.get("numbers", 0)
+            shown = f" showing {state.display_name!r}" if state and state.display_name else ""
+            out.append(
+                VettingLoss(
+                    change.address,
+                    f"deletes approved CNAM product {name!r} ({sid}){shown} with its "
+                    f"{numbers} number(s): calls from them lose that name",
+                    f"{REVIEW_COST}, to brand them again",
+                )
+            )
+        elif change.action is Action.CREATE_TRUST_PRODUCT and address.is_replacement:
+            profile = address.resource.name
+            info = context.info(address.resource) if context else None
+            old = next((p for p in info.products if p.status == APPROVED), None) if info else None
+            held = f" {old.sid} showing {old.display_name!r}" if old and old.display_name else ""
+            out.append(
+                VettingLoss(
+                    change.address,
+                    f"replaces the approved product{held} of CnamProfile {profile!r} with "
+                    "a new one: a display name cannot change in place (Twilio 60711)",
+                    f"{REVIEW_COST}; the numbers keep the old name until then",
+                )
+            )
+    return out

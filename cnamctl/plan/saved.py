@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -335,7 +336,7 @@ def _parse(path: Path, name: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string"):
+        if _ends_early(text, err):
             why = f"its JSON ends early at line {err.lineno} (a truncated file?)"
         else:
             why = f"it is not JSON (line {err.lineno}, column {err.colno}: {err.msg})"
@@ -507,3 +508,18 @@ def _value(value: Any) -> str:
     if value is notpresent or value is None:
         return "(none)"
     return inert(shorten(json.dumps(value, sort_keys=True, ensure_ascii=False)), keep_lines=False)
+
+
+_NUMBER_PREFIX = re.compile(r"-?\d*(\.\d*)?([eE][+-]?\d*)?")
+
+
+def _ends_early(text: str, err: json.JSONDecodeError) -> bool:
+    """Whether the JSON error is the file's end cutting a document short: at the very
+    end, inside a string, or inside its last literal (``nul``, ``tr``, ``12.``)."""
+    if err.msg.startswith("Unterminated string"):
+        return True
+    tail = text[err.pos :].rstrip()
+    if not tail:
+        return True
+    literal = any(word.startswith(tail) for word in ("null", "true", "false"))
+    return literal or _NUMBER_PREFIX.fullmatch(tail) is not None

@@ -7,15 +7,17 @@ JSON for several accounts wraps the per-account documents (docs/plan-format.md).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cnamctl.plan.model import FORMAT_VERSION, Plan
-from cnamctl.plan.render.jsondoc import render_json
+from cnamctl.plan.model import Plan
+from cnamctl.plan.render.jsondoc import JSON_FORMAT_VERSION, dump, plan_document
 from cnamctl.plan.render.markdown import MAX_CHARS, render_markdown
+from cnamctl.plan.render.markdown import inline_code as _code
 from cnamctl.plan.render.text import render_text
+from cnamctl.plan.render.view import ViewOptions
+from cnamctl.text import inert
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,14 @@ Section = tuple[str, Any, str | None]  # (account name, what it rendered or read
 
 
 def section_header(name: str) -> str:
-    return f"=== {name} ==="
+    return f"=== {inert(name, keep_lines=False)} ==="
 
 
 def grouped_text(sections: Sequence[tuple[str, str | None, str | None]]) -> str:
     """Each account's text under its header, or its error."""
     return "\n".join(
-        f"{section_header(name)}\n" + (body if body is not None else f"error: {error}\n")
+        f"{section_header(name)}\n"
+        + (body if body is not None else f"error: {inert(str(error), keep_lines=False)}\n")
         for name, body, error in sections
     )
 
@@ -43,34 +46,40 @@ def grouped_text(sections: Sequence[tuple[str, str | None, str | None]]) -> str:
 def grouped_json(key: str, sections: Sequence[Section], **top: Any) -> str:
     """``{"accounts": [{"name", key, "error"}]}``: each account's document, or its error."""
     accounts = [{"name": name, key: doc, "error": error} for name, doc, error in sections]
-    return (
-        json.dumps({**top, "accounts": accounts}, indent=2, sort_keys=True, ensure_ascii=False)
-        + "\n"
-    )
+    return dump({**top, "accounts": accounts})
 
 
-def render_accounts_text(sections: Sequence[AccountSection], *, color: bool) -> str:
+def render_accounts_text(
+    sections: Sequence[AccountSection], *, color: bool, options: ViewOptions | None = None
+) -> str:
     return grouped_text(
-        [(s.name, render_text(s.plan, color=color) if s.plan else None, s.error) for s in sections]
+        [
+            (s.name, render_text(s.plan, color=color, options=options) if s.plan else None, s.error)
+            for s in sections
+        ]
     )
 
 
-def render_accounts_json(sections: Sequence[AccountSection]) -> str:
+def render_accounts_json(
+    sections: Sequence[AccountSection], options: ViewOptions | None = None
+) -> str:
     return grouped_json(
         "plan",
-        [(s.name, json.loads(render_json(s.plan)) if s.plan else None, s.error) for s in sections],
-        format_version=FORMAT_VERSION,
+        [(s.name, plan_document(s.plan, options) if s.plan else None, s.error) for s in sections],
+        format_version=JSON_FORMAT_VERSION,
     )
 
 
-def render_accounts_markdown(sections: Sequence[AccountSection]) -> str:
+def render_accounts_markdown(
+    sections: Sequence[AccountSection], options: ViewOptions | None = None
+) -> str:
     share = MAX_CHARS // max(1, len(sections)) - 200
     parts = []
     for s in sections:
         body = (
-            render_markdown(s.plan, max_chars=share)
+            render_markdown(s.plan, max_chars=share, options=options)
             if s.plan
-            else f"**Could not plan:** `{s.error}`\n"
+            else f"**Could not plan:** {_code(s.error or '')}\n"
         )
-        parts.append(f"# Account {s.name}\n\n{body}")
+        parts.append(f"# Account {_code(s.name)}\n\n{body}")
     return "\n".join(parts)

@@ -1,136 +1,225 @@
-"""The one view of a Plan that every format renders: grouped, ordered rows.
+"""The one view of a Plan that every format draws: resources, their steps, notices.
 
-Formats decide only how to draw; what a change is called (its verb and symbol),
-how a value is shown, the order, the summary line and the column widths are
-decided here once.
+Formats decide only how to draw. Everything else is decided here once: which
+object each change belongs to (its ``Resource``, from its address), what that
+object's block says in words (``summaries.py``), how its API steps are grouped
+(many numbers with the same step become one step with a number list), which
+notices are summarised by kind, the safety verdict, drift, order and headline.
+
+A plan is shown as **blocks**, one per object: each declared BusinessProfile,
+CnamProfile, OutgoingCallerId and the number settings, plus undeclared objects
+the plan changes. ``by_resource`` groups blocks into sections (a business profile
+with the products under it, then caller IDs, ...), ``by_action`` groups the
+changes by action: both are functions over the view.
+
+Text from manifests and servers stays marked as such (``Value`` in a ``Phrase``,
+or a whole notice message): each format quotes and neutralises it its own way.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
+from cnamctl.plan import addresses as address_of
+from cnamctl.plan.addresses import Address, Kind, Resource, parse
+from cnamctl.plan.context import PlanContext, ResourceInfo
 from cnamctl.plan.model import Action, Change, Notice, NoticeLevel, Plan
+from cnamctl.plan.render.rows import (
+    ACTION_VERBS,
+    ATTENTION,
+    KIND_TITLES,
+    LIST_UNCHANGED_UP_TO,
+    NO_CHANGES,
+    RESOURCE_SYMBOLS,
+    SELF_PARTS,
+    SEVERITY,
+    VERB_SYMBOLS,
+    Group,
+    NoticeKind,
+    NoticeRow,
+    Phrase,
+    ResourceAction,
+    Row,
+    Value,
+    count_of,
+    numbers_summary,
+    show_value,
+)
+from cnamctl.plan.render.summaries import summarise
+from cnamctl.plan.review import REJECTED, Drift, drift_of
+from cnamctl.plan.safety import SafetyVerdict, verdict_of
 
-NO_CHANGES = "No changes. Live state matches the manifests."
+PHASES = {action: i for i, action in enumerate(Action)}  # Action.phase, looked up once
 
-# Verbs in the order the summary line lists them, each with its symbol.
-VERB_SYMBOLS: dict[str, str] = {
-    "create": "+",
-    "assign": "+",
-    "unassign": "-",
-    "update": "~",
-    "submit": "->",
-    "verify": "+",
-    "delete": "-",
-}
-
-ACTION_VERBS: dict[Action, str] = {
-    Action.UNASSIGN_CNAM_NUMBER: "unassign",
-    Action.CREATE_END_USER: "create",
-    Action.UPDATE_END_USER: "update",
-    Action.CREATE_TRUST_PRODUCT: "create",
-    Action.UPDATE_TRUST_PRODUCT: "update",
-    Action.ASSIGN_ENTITY: "assign",
-    Action.ASSIGN_BUSINESS_PROFILE_NUMBER: "assign",
-    Action.ASSIGN_CNAM_NUMBER: "assign",
-    Action.SUBMIT_FOR_REVIEW: "submit",
-    Action.SET_CALLER_NAME_LOOKUP: "update",
-    Action.CREATE_VALIDATION_REQUEST: "verify",
-    Action.UPDATE_CALLER_ID: "update",
-    Action.DELETE_CALLER_ID: "delete",
-    Action.DELETE_TRUST_PRODUCT: "delete",
-}
-
-SEVERITY = (NoticeLevel.ERROR, NoticeLevel.WARNING, NoticeLevel.INFO)
-
-# Beyond this, one long address would push every other row's columns far right.
-MAX_ADDRESS_COLUMN = 64
-
-
-def show_value(value: Any) -> str:
-    """A before/after value as people read it: JSON, ``(none)`` for nothing."""
-    if value is None:
-        return "(none)"
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+__all__ = [
+    "ACTION_VERBS",
+    "NO_CHANGES",
+    "Block",
+    "PlanView",
+    "Row",
+    "Value",
+    "ViewOptions",
+    "build_view",
+    "by_action",
+    "by_resource",
+    "show_value",
+]
 
 
 @dataclass(frozen=True)
-class Row:
-    symbol: str
-    verb: str
-    address: str
+class Step:
+    """One API step of a block, or the same step on many numbers."""
+
     action: Action
-    before: Any
-    after: Any
-    depends_on: tuple[str, ...]
-    reason: str
-    location: str | None  # "file:line"
+    part: str  # the address inside the object: ``end-user``, ``number[*]``
+    rows: tuple[Row, ...]
+    numbers: tuple[str, ...] = ()  # the numbers of a step on several, sorted
+
+    @property
+    def symbol(self) -> str:
+        return self.rows[0].symbol
 
     @property
     def values(self) -> str:
-        """``after`` alone for something new, ``before -> after`` otherwise."""
-        if self.before is None and self.after is None:
-            return ""
-        if self.before is None:
-            return show_value(self.after)
-        return f"{show_value(self.before)} -> {show_value(self.after)}"
+        first = self.rows[0]
+        if not self.numbers:
+            return first.values
+        listed = numbers_summary(self.numbers)
+        return f"{first.values} on {listed}" if first.before is not None else listed
 
     @property
-    def note(self) -> str:
-        """The reason, then where in the manifests it comes from."""
-        if self.reason and self.location:
-            return f"{self.reason} ({self.location})"
-        return self.reason or self.location or ""
+    def reason(self) -> str:
+        first = self.rows[0]
+        if len(self.rows) == 1:
+            return first.reason
+        return _generalise(first.reason, first.structure)
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        return tuple(r.location for r in self.rows if r.location)
 
 
 @dataclass(frozen=True)
-class Group:
-    action: Action
-    rows: tuple[Row, ...]
+class NoticeLine:
+    """One notice of a block, or the same notice about several of its numbers."""
 
-
-@dataclass(frozen=True)
-class NoticeRow:
     level: NoticeLevel
-    address: str
-    message: str
+    text: str
     location: str | None
-    status: str | None
-    error_codes: tuple[int, ...]
+    rows: tuple[NoticeRow, ...]
+    numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    resource: Resource
+    info: ResourceInfo | None
+    action: ResourceAction
+    summary: Phrase
+    location: str | None
+    steps: tuple[Step, ...]
+    notices: tuple[NoticeLine, ...]
+    drift: tuple[Drift, ...]
 
     @property
-    def text(self) -> str:
-        """The message with the review status and Twilio error codes, if any."""
-        extra = []
-        if self.status:
-            extra.append(f"status: {self.status}")
-        if self.error_codes:
-            extra.append("error codes: " + ", ".join(str(c) for c in self.error_codes))
-        return f"{self.message} ({'; '.join(extra)})" if extra else self.message
+    def symbol(self) -> str:
+        if self.action is ResourceAction.NOOP and self.attention:
+            return ATTENTION
+        return RESOURCE_SYMBOLS[self.action]
+
+    @property
+    def attention(self) -> bool:
+        return bool(self.drift) or any(n.level is NoticeLevel.ERROR for n in self.notices)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to change and nothing to say: one line is enough."""
+        return self.action is ResourceAction.NOOP and not self.notices and not self.drift
+
+    @property
+    def title(self) -> Phrase:
+        """``CnamProfile acme-sales``; undeclared products by their name, SID after."""
+        kind = KIND_TITLES[self.resource.kind]
+        if self.resource.kind is Kind.CNAM_PRODUCT:
+            name = self.info.title if self.info and self.info.title else None
+            return (
+                (f"{kind} ", Value(name), f" ({self.resource.name})")
+                if name
+                else (f"{kind} {self.resource.name}",)
+            )
+        if not self.resource.name:
+            return (kind,)
+        return (f"{kind} ", Value(self.resource.name, quote=False))
+
+    @property
+    def changes(self) -> tuple[Row, ...]:
+        return tuple(r for s in self.steps for r in s.rows)
+
+    @property
+    def business_profile(self) -> str | None:
+        return self.info.business_profile if self.info else None
+
+
+@dataclass(frozen=True)
+class NoticeGroup:
+    """Notices of one kind about what no manifest declares, with one line of advice."""
+
+    kind: NoticeKind
+    level: NoticeLevel
+    advice: str
+    rows: tuple[NoticeRow, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def summarised(self) -> bool:
+        """A kind counted with advice; otherwise one notice shown as it is."""
+        return self.kind is not NoticeKind.RESOURCE
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Phrase
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    full: bool = False  # every notice, number and unchanged object, not summaries
+    review_max_age: timedelta | None = None  # longer in review counts as drift
+    now: datetime | None = None  # for review ages (default: the current time)
 
 
 @dataclass(frozen=True)
 class PlanView:
     account_sid: str
-    groups: tuple[Group, ...]  # one per action present, in execution (phase) order
-    notices: tuple[NoticeRow, ...]  # errors first
+    rows: tuple[Row, ...]  # every change, in execution order
+    blocks: tuple[Block, ...]  # in section order (``by_resource``)
+    notices: tuple[NoticeRow, ...]  # every notice, errors first
+    notice_groups: tuple[NoticeGroup, ...]  # those in no block, by kind
+    verdict: SafetyVerdict
+    drift: tuple[Drift, ...]
     unchanged: int
-
-    @cached_property
-    def rows(self) -> tuple[Row, ...]:
-        return tuple(row for group in self.groups for row in group.rows)
+    options: ViewOptions = field(default_factory=ViewOptions)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.groups)
+        return bool(self.rows)
+
+    @property
+    def drifted(self) -> bool:
+        """Not as declared: something to change, or a product rejected or overdue."""
+        return self.has_changes or bool(self.drift)
 
     def summary(self) -> dict[str, int]:
         """Count per action value, in phase order."""
-        return {group.action.value: len(group.rows) for group in self.groups}
+        return {group.action.value: len(group.rows) for group in by_action(self)}
 
     def verb_counts(self) -> dict[str, int]:
         """Count per verb, in the summary line's order, only verbs present."""
@@ -141,39 +230,98 @@ class PlanView:
 
     @property
     def headline(self) -> str:
-        """``Plan: 3 to create, 1 to delete; 5 unchanged.`` or the no-changes sentence."""
+        """``Plan: 3 to create, 1 to delete; 5 unchanged.`` or the no-changes sentence,
+        and what else is not as declared."""
+        drift = _drift_sentence(self.drift)
         if not self.has_changes:
-            return NO_CHANGES
+            return f"No changes to make, but not as declared: {drift}." if drift else NO_CHANGES
         counts = ", ".join(f"{n} to {verb}" for verb, n in self.verb_counts().items())
         unchanged = f"; {self.unchanged} unchanged" if self.unchanged else ""
-        return f"Plan: {counts}{unchanged}."
+        tail = f" Not as declared: {drift}." if drift else ""
+        return f"Plan: {counts}{unchanged}.{tail}"
 
-    @cached_property
-    def address_width(self) -> int:
-        """Width of the address column: the longest address, up to a cap."""
-        return min(max((len(r.address) for r in self.rows), default=0), MAX_ADDRESS_COLUMN)
+    @property
+    def shown_blocks(self) -> tuple[Block, ...]:
+        """Blocks to draw in full; quiet ones (unchanged, nothing to say) are listed
+        up to ``LIST_UNCHANGED_UP_TO`` unless the view is full."""
+        quiet = [b for b in self.blocks if b.quiet]
+        keep = set(map(id, quiet if self.options.full else quiet[:LIST_UNCHANGED_UP_TO]))
+        return tuple(b for b in self.blocks if not b.quiet or id(b) in keep)
 
-    @cached_property
-    def action_width(self) -> int:
-        return max((len(r.action.value) for r in self.rows), default=0)
-
-    def columns(self, row: Row) -> tuple[str, str, str]:
-        """Address and action padded to their columns, and the values."""
-        return (
-            row.address.ljust(self.address_width),
-            row.action.value.ljust(self.action_width),
-            row.values,
-        )
+    @property
+    def quiet_left_out(self) -> int:
+        return sum(b.quiet for b in self.blocks) - sum(b.quiet for b in self.shown_blocks)
 
 
-def build_view(plan: Plan) -> PlanView:
-    changes = sorted(plan.changes, key=lambda c: c.sort_key)
-    groups = tuple(
-        Group(action, tuple(_row(c) for c in same))
-        for action, same in groupby(changes, key=lambda c: c.action)
+def by_action(view: PlanView) -> tuple[Group, ...]:
+    """The changes grouped by action, in execution (phase) order."""
+    return tuple(
+        Group(action, tuple(same)) for action, same in groupby(view.rows, key=lambda r: r.action)
     )
-    notices = tuple(_notice_row(n) for n in sorted(plan.notices, key=_notice_order))
-    return PlanView(plan.account_sid, groups, notices, plan.unchanged)
+
+
+def by_resource(view: PlanView, blocks: Iterable[Block] | None = None) -> tuple[Section, ...]:
+    """Blocks (``view.blocks``, or some of them) in sections: each business profile
+    with everything under it (its own block first), then outgoing caller IDs, number
+    settings, and the rest."""
+    return _sections(view.blocks if blocks is None else blocks)
+
+
+def _sections(blocks: Iterable[Block]) -> tuple[Section, ...]:
+    sections: dict[tuple[int, str], list[Block]] = {}
+    titles: dict[tuple[int, str], Phrase] = {}
+    for block in blocks:
+        key, title = _section_of(block)
+        sections.setdefault(key, []).append(block)
+        titles[key] = title
+    return tuple(Section(titles[key], tuple(sections[key])) for key in sorted(sections))
+
+
+def _section_of(block: Block) -> tuple[tuple[int, str], Phrase]:
+    kind = block.resource.kind
+    if block.business_profile and kind in (
+        Kind.BUSINESS_PROFILE,
+        Kind.CNAM_PROFILE,
+        Kind.CNAM_PRODUCT,
+    ):
+        name = block.business_profile
+        return (0, name), ("Business profile ", Value(name, quote=False))
+    if kind is Kind.CALLER_ID:
+        return (1, ""), ("Outgoing caller IDs",)
+    if kind is Kind.NUMBER_SETTINGS:
+        return (2, ""), ("Number settings",)
+    return (3, ""), ("Other objects",)
+
+
+# --- building the view --------------------------------------------------------------------
+
+
+def build_view(plan: Plan, options: ViewOptions | None = None) -> PlanView:
+    options = options or ViewOptions()
+    context = plan.context or PlanContext()
+    changes = sorted(plan.changes, key=lambda c: (PHASES[c.action], c.address))
+    rows = tuple(_row(c) for c in changes)
+    notices = tuple(
+        _notice_row(n, context)
+        for n in sorted([*plan.notices, *_unmanaged_numbers(context)], key=_notice_order)
+    )
+    now = options.now or datetime.now(UTC)
+    drift = tuple(drift_of(plan, max_review_age=options.review_max_age, now=now))
+    unordered = _blocks(rows, notices, drift, context, plan.context is not None)
+    blocks = tuple(b for section in _sections(unordered) for b in section.blocks)
+    in_blocks = {id(r) for b in blocks for n in b.notices for r in n.rows}
+    groups = _notice_groups([n for n in notices if id(n) not in in_blocks], context)
+    return PlanView(
+        plan.account_sid,
+        rows,
+        blocks,
+        notices,
+        groups,
+        verdict_of(plan),
+        drift,
+        plan.unchanged,
+        options,
+    )
 
 
 def _row(change: Change) -> Row:
@@ -188,6 +336,7 @@ def _row(change: Change) -> Row:
         depends_on=tuple(sorted(change.depends_on)),
         reason=change.reason,
         location=str(change.location) if change.location else None,
+        structure=parse(change.address, change.resource),
     )
 
 
@@ -196,7 +345,8 @@ def _notice_order(notice: Notice) -> tuple[int, tuple[str, str, str]]:
     return (SEVERITY.index(notice.level), notice.sort_key)
 
 
-def _notice_row(notice: Notice) -> NoticeRow:
+def _notice_row(notice: Notice, context: PlanContext) -> NoticeRow:
+    structure = parse(notice.address, notice.resource)
     return NoticeRow(
         level=notice.level,
         address=notice.address,
@@ -204,4 +354,246 @@ def _notice_row(notice: Notice) -> NoticeRow:
         location=str(notice.location) if notice.location else None,
         status=notice.status,
         error_codes=tuple(notice.error_codes),
+        kind=_notice_kind(structure, context),
+        structure=structure,
     )
+
+
+def _unmanaged_numbers(context: PlanContext) -> list[Notice]:
+    """The numbers no manifest mentions, as the notices they are shown as."""
+    return [
+        Notice(
+            address_of.account_number(n.phone_number),
+            NoticeLevel.INFO,
+            f"{n.phone_number} ({n.sid}, {'on a CNAM product' if n.branded else 'not branded'})"
+            " is in no manifest; left alone",
+            resource=Resource(Kind.PHONE_NUMBER, ""),
+        )
+        for n in context.unmanaged_numbers
+    ]
+
+
+def _notice_kind(structure: Address | None, context: PlanContext) -> NoticeKind:
+    if structure is None:
+        return NoticeKind.RESOURCE
+    kind = structure.resource.kind
+    if kind is Kind.PHONE_NUMBER:
+        return NoticeKind.UNMANAGED_NUMBER
+    if kind is Kind.CNAM_PRODUCT:
+        return NoticeKind.UNMANAGED_PRODUCT
+    if kind is Kind.CALLER_ID:
+        info = context.info(structure.resource)
+        if info is not None and not info.declared:
+            return NoticeKind.UNMANAGED_CALLER_ID
+    return NoticeKind.RESOURCE
+
+
+def _blocks(
+    rows: tuple[Row, ...],
+    notices: tuple[NoticeRow, ...],
+    drift: tuple[Drift, ...],
+    context: PlanContext,
+    described: bool,
+) -> tuple[Block, ...]:
+    """One block per declared object (all of them when the plan describes them),
+    and per other object a change or a block notice is about."""
+    order: dict[Resource, None] = {}
+    if described:
+        order.update((i.resource, None) for i in context.resources if i.declared)
+    by_resource: dict[Resource, list[Row]] = {}
+    for row in rows:
+        resource = row.resource or Resource(Kind.PHONE_NUMBER, row.address)
+        by_resource.setdefault(resource, []).append(row)
+        order.setdefault(resource, None)
+    notes: dict[Resource, list[NoticeRow]] = {}
+    for notice in notices:
+        if notice.kind is NoticeKind.RESOURCE and notice.resource is not None:
+            info = context.info(notice.resource)
+            if described and (info is None or not info.declared) and notice.resource not in order:
+                continue  # about an undeclared object the plan leaves alone
+            notes.setdefault(notice.resource, []).append(notice)
+            order.setdefault(notice.resource, None)
+    drift_of_resource: dict[Resource, list[Drift]] = {}
+    for item in drift:
+        drift_of_resource.setdefault(item.resource, []).append(item)
+        order.setdefault(item.resource, None)
+    return tuple(
+        _block(
+            resource,
+            context.info(resource),
+            by_resource.get(resource, []),
+            notes.get(resource, []),
+            drift_of_resource.get(resource, []),
+        )
+        for resource in order
+    )
+
+
+def _block(
+    resource: Resource,
+    info: ResourceInfo | None,
+    rows: list[Row],
+    notices: list[NoticeRow],
+    drift: list[Drift],
+) -> Block:
+    steps = _steps(rows)
+    action = _resource_action(rows)
+    summary = summarise(resource, info, rows, action)
+    location = str(info.location) if info and info.location else _first_location(rows, notices)
+    return Block(
+        resource,
+        info,
+        action,
+        summary,
+        location,
+        steps,
+        _notice_lines(notices),
+        tuple(d for d in drift if d.status != REJECTED),  # rejections are error notices
+    )
+
+
+def _first_location(rows: list[Row], notices: list[NoticeRow]) -> str | None:
+    return next((r.location for r in rows if r.location), None) or next(
+        (n.location for n in notices if n.location), None
+    )
+
+
+def _resource_action(rows: list[Row]) -> ResourceAction:
+    if not rows:
+        return ResourceAction.NOOP
+    own = [r for r in rows if r.structure is not None and not r.structure.path]
+    if any(
+        r.action is Action.CREATE_TRUST_PRODUCT and r.structure and r.structure.is_replacement
+        for r in rows
+    ):
+        return ResourceAction.REPLACE
+    if any(r.verb in ("create", "verify") for r in own):
+        return ResourceAction.CREATE
+    if any(r.verb == "delete" for r in own):
+        return ResourceAction.DELETE
+    return ResourceAction.UPDATE
+
+
+def _steps(rows: list[Row]) -> tuple[Step, ...]:
+    """Rows in execution order; rows of one action on several numbers that differ
+    only in the number become one step, where the first of them was."""
+    groups: dict[tuple[Any, ...], list[Row]] = {}
+    for i, row in enumerate(rows):
+        if row.structure is not None and row.structure.number is not None:
+            key: tuple[Any, ...] = (
+                row.action,
+                _part(row),
+                _same(row.before),
+                _same(row.after),
+            )
+        else:
+            key = (i,)
+        groups.setdefault(key, []).append(row)
+    return tuple(
+        Step(same[0].action, _part(same[0]), tuple(same), _numbers(same))
+        if len(same) > 1
+        else Step(same[0].action, _part(same[0], generic=False), tuple(same))
+        for same in groups.values()
+    )
+
+
+def _same(value: Any) -> Any:
+    """A value as a grouping key: itself when hashable, else its JSON."""
+    return value if isinstance(value, str | bool | int | float | None) else show_value(value)
+
+
+def _numbers(rows: Iterable[Row | NoticeRow]) -> tuple[str, ...]:
+    return tuple(sorted(r.structure.number for r in rows if r.structure and r.structure.number))
+
+
+def _part(row: Row, *, generic: bool = True) -> str:
+    """The address inside the object; ``generic``: any number written ``[*]``."""
+    structure = row.structure
+    if structure is None:
+        return row.address
+    if not structure.path:
+        return SELF_PARTS.get(structure.resource.kind, "")
+    text = structure.part
+    number = structure.number
+    return text.replace(f'["{number}"]', "[*]") if number and generic else text
+
+
+def _generalise(text: str, structure: Address | None) -> str:
+    """A message about one number, said of each number of a group."""
+    number = structure.number if structure else None
+    if not number or number not in text:
+        return text
+    if text.startswith(number):
+        return "Each number" + text[len(number) :]
+    return text.replace(number, "each number")
+
+
+def _notice_lines(notices: list[NoticeRow]) -> tuple[NoticeLine, ...]:
+    """A block's notices; those saying the same of several numbers become one line."""
+    groups: dict[tuple[Any, ...], list[NoticeRow]] = {}
+    for i, notice in enumerate(notices):
+        if notice.structure is not None and notice.structure.number is not None:
+            key: tuple[Any, ...] = (notice.level, _generalise(notice.text, notice.structure))
+        else:
+            key = (i,)
+        groups.setdefault(key, []).append(notice)
+    lines = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) == 1:
+            lines.append(NoticeLine(first.level, first.text, first.location, (first,)))
+        else:
+            text = _generalise(first.text, first.structure)
+            lines.append(NoticeLine(first.level, text, None, tuple(same), _numbers(same)))
+    return tuple(lines)
+
+
+def _notice_groups(notices: list[NoticeRow], context: PlanContext) -> tuple[NoticeGroup, ...]:
+    """Notices no block shows: about undeclared objects, by kind with advice; any
+    other is a group of its own."""
+    groups: list[NoticeGroup] = []
+    by_kind: dict[tuple[NoticeKind, NoticeLevel], list[NoticeRow]] = {}
+    for notice in notices:
+        if notice.kind is NoticeKind.RESOURCE:
+            groups.append(NoticeGroup(notice.kind, notice.level, notice.text, (notice,)))
+        else:
+            by_kind.setdefault((notice.kind, notice.level), []).append(notice)
+    for (kind, level), rows in sorted(by_kind.items(), key=lambda kv: _group_order(kv[0])):
+        groups.append(NoticeGroup(kind, level, _advice(kind, len(rows), context), tuple(rows)))
+    return tuple(sorted(groups, key=lambda g: SEVERITY.index(g.level)))
+
+
+def _group_order(key: tuple[NoticeKind, NoticeLevel]) -> tuple[int, int]:
+    return (SEVERITY.index(key[1]), list(NoticeKind).index(key[0]))
+
+
+def _advice(kind: NoticeKind, n: int, context: PlanContext) -> str:
+    if kind is NoticeKind.UNMANAGED_CALLER_ID:
+        return f"{count_of(n, 'unmanaged caller ID')} left alone (prune.outgoingCallerIds is off)"
+    if kind is NoticeKind.UNMANAGED_PRODUCT:
+        if context.prune.cnam_profiles:
+            return (
+                f"{count_of(n, 'unmanaged CNAM product')} left alone while in review "
+                "(prune.cnamProfiles deletes them once it ends)"
+            )
+        return f"{count_of(n, 'unmanaged CNAM product')} left alone (prune.cnamProfiles is off)"
+    if kind is NoticeKind.UNMANAGED_NUMBER:
+        return (
+            f"{count_of(n, 'number')} of the account in no manifest, left alone "
+            "(declare them in a CnamProfile to brand them)"
+        )
+    raise AssertionError(kind)
+
+
+def _drift_sentence(drift: tuple[Drift, ...]) -> str:
+    rejected = sum(d.status == REJECTED for d in drift)
+    waiting = len(drift) - rejected
+    parts = []
+    if rejected:
+        parts.append(f"{count_of(rejected, 'product')} rejected by Twilio")
+    if waiting:
+        parts.append(f"{count_of(waiting, 'product')} in review too long")
+    return " and ".join(parts)
+
+
+# --- what each block says in words ----------------------------------------------------------

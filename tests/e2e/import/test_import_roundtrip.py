@@ -195,11 +195,12 @@ def test_what_cannot_be_declared_is_reported_on_stderr(imported: Any) -> None:
 def test_plan_right_after_import_changes_nothing(imported: Any, account: Account) -> None:
     out, _ = imported
     result = account.plan(out)
-    assert result.exit_code == 0, result.output
-    assert "No changes" in result.stdout
+    # the account holds a rejected product: not as declared (exit 2), nothing to change
+    assert result.exit_code == 2, result.output
+    assert "No changes to make, but not as declared: 1 product rejected by Twilio." in result.stdout
 
     as_json = account.plan(out, "--format", "json")
-    assert as_json.exit_code == 0, as_json.output
+    assert as_json.exit_code == 2, as_json.output
     assert json.loads(as_json.stdout)["accounts"][0]["plan"]["changes"] == []
 
 

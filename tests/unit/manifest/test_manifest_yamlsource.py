@@ -71,12 +71,12 @@ def test_syntax_error_keeps_earlier_documents() -> None:
     assert parsed.problems[0].message.startswith("YAML syntax error: ")
 
 
+TAG = "a tag (!...) cnamctl does not read; manifests are plain YAML"
+
+
 def test_unsafe_tags_are_refused_without_stopping() -> None:
     parsed = parse_yaml("f.yaml", "a: !!python/name:os.system\n---\nb: 1\n")
-    assert [str(p) for p in parsed.problems] == [
-        "f.yaml:1: unsupported YAML value: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/name:os.system'"
-    ]
+    assert [str(p) for p in parsed.problems] == [f"f.yaml:1: unsupported YAML value: {TAG}"]
     assert [d.data for d in parsed.documents] == [{"b": 1}]
 
 
@@ -95,7 +95,7 @@ def test_empty_documents_are_skipped() -> None:
 def test_a_recursive_alias_is_refused_without_looping() -> None:
     parsed = parse_yaml("f.yaml", "a: &x [1, *x]\n---\nb: 1\n")
     assert [str(p) for p in parsed.problems] == [
-        "f.yaml:1: unsupported YAML value: the alias '*x' is used inside its own anchor "
+        "f.yaml:1: unsupported YAML value: an alias is used inside its own anchor "
         "(a recursive structure)"
     ]
     assert [d.data for d in parsed.documents] == [{"b": 1}]
@@ -213,12 +213,12 @@ def test_nesting_through_an_alias_counts() -> None:
     [
         ("a: 2001-13-45\n", "unsupported YAML value: '2001-13-45' is not a date (month must be in 1..12)"),
         ("a: " + "9" * 5_000 + "\n", "is not an integer (Exceeds the limit (4300 digits)"),
-        ("a: !!set {x}\n", "could not determine a constructor for the tag 'tag:yaml.org,2002:set'"),
-        ("a: *nowhere\n", "YAML syntax error: found undefined alias 'nowhere'"),
-        ("a: &x 1\nb: &x 2\n", "YAML syntax error: found duplicate anchor 'x' (first at line 1)"),
+        ("a: !!set {x}\n", TAG),
+        ("a: *nowhere\n", "YAML syntax error: found an alias (*name) with no anchor of that name"),
+        ("a: &x 1\nb: &x 2\n", "YAML syntax error: found a duplicate anchor (first at line 1)"),
         ("? [a]\n: 1\n", "unsupported YAML value: a mapping key must be a plain value"),
         ("x: &s 5\ny: {<<: *s}\n", "expected a mapping or list of mappings for merging"),
-        ("- <<\n", "could not determine a constructor for the tag 'tag:yaml.org,2002:merge'"),
+        ("- <<\n", TAG),
     ],
 )  # fmt: skip
 def test_unusable_values_drop_their_document_with_a_message(text: str, message: str) -> None:

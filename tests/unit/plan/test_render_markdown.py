@@ -3,48 +3,54 @@ from __future__ import annotations
 import re
 
 import pytest
+import render_world
 import sample_plans
+from markdown_it import MarkdownIt
 from sample_plans import ACCOUNT, assert_golden
 
 from cnamctl.errors import Location
 from cnamctl.plan.model import Action, Change, Notice, NoticeLevel, Plan
 from cnamctl.plan.render import render_markdown
-from cnamctl.plan.render.markdown import FOLD_OVER, GITHUB_COMMENT_LIMIT
-from cnamctl.plan.render.view import NO_CHANGES
+from cnamctl.plan.render.accounts import AccountSection, render_accounts_markdown
+from cnamctl.plan.render.layout import WIDTH
+from cnamctl.plan.render.markdown import GITHUB_COMMENT_LIMIT
+from cnamctl.plan.render.view import NO_CHANGES, ViewOptions
 
 SAMPLES = {
     "every_action": sample_plans.every_action,
     "empty": sample_plans.empty,
     "with_notices": sample_plans.with_notices,
 }
+E164 = re.compile(r"\+1\d{10}")
+OUR_TAGS = re.compile(r"</?(details|summary|code)>")
 
 
-def numbers_plan(count: int, *, notices: int = 0, address_pad: int = 0) -> Plan:
-    """``count`` number assignments (and ``notices`` warnings)."""
-    name = "acme-" + "x" * address_pad
-    return Plan(
-        ACCOUNT,
-        changes=[
-            Change(
-                address=f'cnam.{name}.number["+1415{i:07d}"]',
-                action=Action.ASSIGN_CNAM_NUMBER,
-                after=name,
-                reason="declared",
-                location=Location("manifests/numbers.yaml", i + 1),
-            )
-            for i in range(count)
-        ],
-        notices=[
-            Notice(f'caller-id["+1650{i:07d}"]', NoticeLevel.WARNING, "not managed " * 10)
-            for i in range(notices)
-        ],
-    )
+def diff_blocks(text: str) -> list[list[str]]:
+    return [
+        m.group(2).splitlines() for m in re.finditer(r"^(`{3,})diff\n(.*?)^\1$", text, re.S | re.M)
+    ]
 
 
-def diff_block(text: str) -> list[str]:
-    match = re.search(r"^(`{3,})diff\n(.*?)^\1$", text, re.S | re.M)
-    assert match, text
-    return match.group(2).splitlines()
+def html_pieces(text: str) -> list[str]:
+    """Every piece of raw HTML a CommonMark renderer sees in ``text``."""
+    pieces = []
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "html_block":
+            pieces += [line for line in token.content.splitlines() if line.strip()]
+        for child in token.children or []:
+            if child.type == "html_inline":
+                pieces.append(child.content)
+    return pieces
+
+
+def inline_text(text: str) -> str:
+    """The text (not code) a renderer shows, where @mentions would be linked."""
+    found = []
+    for token in MarkdownIt("commonmark").parse(text):
+        for child in token.children or []:
+            if child.type == "text":
+                found.append(child.content)
+    return "\n".join(found)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -52,24 +58,33 @@ def test_matches_golden_file(name):
     assert_golden(f"{name}.md", render_markdown(SAMPLES[name]()))
 
 
-def test_heading_summary_and_count_table():
-    text = render_markdown(sample_plans.every_action())
-    assert text.startswith("## cnamctl plan\n")
-    assert "**Plan: 2 to create, 3 to assign," in text
-    assert f"`{ACCOUNT}`" in text
-    for action in Action:
-        assert f"| `{action.value}` | 1 |" in text
-    assert "| **Total** | **14** |" in text
+def test_heading_headline_then_one_line_per_object(tmp_path):
+    text = render_markdown(render_world.new_profile(tmp_path))
+    assert text.startswith("## cnamctl plan\n\n**Plan: 2 to create, 4 to assign, 1 to submit; ")
+    assert f"Account `{ACCOUNT[:2]}" in text or "Account `AC" in text
+    assert "### Business profile `acme`" in text
+    line = next(line for line in text.splitlines() if "**CnamProfile `sales`**" in line)
+    assert line.startswith("- `+` **CnamProfile `sales`**: new CNAM profile `ACME SALES` with 2 ")
+    assert "goes to Twilio review, which takes days · `" in line and line.endswith("m.yaml:6`")
 
 
-def test_changes_in_a_diff_block_with_github_markers():
-    lines = diff_block(render_markdown(sample_plans.every_action()))
-    markers = {line.split()[1]: line[0] for line in lines}
-    assert markers["cnam.acme-sales"] == "+"
-    assert markers['caller-id["+14155550197"]'] == "-"
-    assert markers["cnam.acme-support"] == "!"  # update
-    assert markers["cnam.acme-sales.submit"] == "!"
-    assert len(lines) == len(Action)
+def test_steps_are_collapsed_beneath_in_a_diff_block(tmp_path):
+    text = render_markdown(render_world.new_profile(tmp_path))
+    assert "<details><summary><code>+</code> CnamProfile sales: 6 API steps</summary>" in text
+    (block,) = diff_blocks(text)
+    markers = [line[0] for line in block if not line[1:].lstrip().startswith(("#", "{"))]
+    assert markers == ["+", "+", "+", "+", "+", "!"]  # submit is drawn as changed
+    assert all(len(line) <= WIDTH for line in block)
+    assert text.index("**CnamProfile `sales`**") < text.index("<details><summary><code>+")
+
+
+def test_the_safety_verdict_comes_first(tmp_path):
+    text = render_markdown(render_world.pruning(tmp_path))
+    verdict = text.index("> **apply will refuse this without `--force`:**")
+    assert text.index("**Plan:") < verdict < text.index("### Business profile")
+    assert "> - the plan unassigns 10 of 12 existing CNAM number assignments (83.3%)" in text
+    assert "> **This plan discards Twilio vetting:**" in text
+    assert "> - deletes approved CNAM product 'legacy' (BU" in text
 
 
 def test_empty_plan_has_no_table_or_block():
@@ -78,62 +93,62 @@ def test_empty_plan_has_no_table_or_block():
     assert "|" not in text and "```" not in text
 
 
-def test_notices_as_a_list_with_locations():
-    text = render_markdown(sample_plans.with_notices())
-    notices = text.split("### Notices\n\n")[1].splitlines()
-    assert notices[0] == (
-        "- **error** `cnam.acme-sales` at `manifests/cnam.yaml:5`: Twilio rejected the "
-        "display name (status: twilio-rejected; error codes: 22214, 22216)"
-    )
-    assert notices[1].startswith('- **warning** `cnam-product["BU99')
-    assert " at `" not in notices[1]
-
-
-def test_small_plans_are_not_folded_large_ones_are():
-    assert "<details>" not in render_markdown(numbers_plan(FOLD_OVER))
-    text = render_markdown(numbers_plan(FOLD_OVER + 1))
-    assert f"<summary>Show all {FOLD_OVER + 1} changes</summary>" in text
-    assert text.index("| **Total**") < text.index("<details>")  # the counts stay visible
-    assert len(diff_block(text)) == FOLD_OVER + 1
-    assert text.index("```diff") < text.index("</details>")
-
-
-def test_huge_plan_is_cut_below_the_comment_limit_with_a_note():
-    plan = numbers_plan(5_000, notices=2_000, address_pad=40)
+def test_notices_are_summarised_by_kind(tmp_path):
+    plan = render_world.many_numbers(tmp_path, 2, caller_ids=150)
     text = render_markdown(plan)
-    assert len(text) < GITHUB_COMMENT_LIMIT
-    shown = diff_block(text)
-    assert 100 < len(shown) < 5_000
-    assert shown == diff_block(render_markdown(numbers_plan(5_000, address_pad=40)))[: len(shown)]
-    assert f"_{5_000 - len(shown)} more changes not shown" in text
-    assert f"<summary>Show the first {len(shown)} of 5000 changes</summary>" in text
-    notices_shown = text.count("- **warning**")
-    assert 10 < notices_shown < 2_000
-    assert f"_{2_000 - notices_shown} more notices not shown" in text
-    assert "| **Total** | **5000** |" in text  # the counts are always complete
+    notices = text.split("### Notices\n\n")[1].split("\n\n")[0].splitlines()
+    assert notices == [
+        "- **info** 150 unmanaged caller IDs left alone (prune.outgoingCallerIds is off)"
+    ]
+    assert len(text) < 6_000  # 150 notices used to make a 50 KB comment
+    full = render_markdown(plan, options=ViewOptions(full=True))
+    assert full.count("  - unmanaged outgoing caller ID 'old line") == 150
 
 
-@pytest.mark.parametrize("count", [1, 200, 400, 800, 3_000])
-@pytest.mark.parametrize("pad", [0, 300, 990])
-def test_never_over_the_limit(count, pad):
-    assert len(render_markdown(numbers_plan(count, notices=count, address_pad=pad))) < (
-        GITHUB_COMMENT_LIMIT - 1_000
-    )
+def test_a_10000_number_plan_fits_one_comment_with_every_summary_first(tmp_path):
+    text = render_markdown(render_world.many_numbers(tmp_path, 10_000, caller_ids=150))
+    assert len(text) < GITHUB_COMMENT_LIMIT - 1_000
+    first_number = E164.search(text)
+    assert first_number is not None
+    for summary in (
+        "10,000 numbers added to the business profile `Acme Corp`",
+        "new CNAM profile `ACME SALES` with 10,000 numbers",
+        "new CNAM profile `ACME SUPPORT` with 0 numbers",
+        "150 unmanaged caller IDs left alone",
+    ):
+        assert text.index(summary) < first_number.start(), summary
+    assert "+ assign-cnam-number    number[*]" in text
+    assert "10,000 numbers, +14152000000 … +14152009999" in text
+    assert re.search(r"_[\d,]+ more not shown here; `cnamctl plan --format json`", text)
+    assert "| **Total** | **20010** |" in text  # the counts are always complete
 
 
-def test_plan_that_fits_is_not_cut():
-    text = render_markdown(numbers_plan(300))
-    assert len(diff_block(text)) == 300
-    assert "not shown" not in text
+@pytest.mark.parametrize("count", [1, 400, 3_000])
+@pytest.mark.parametrize("caller_ids", [0, 2_000])
+def test_never_over_the_limit(tmp_path, count, caller_ids):
+    plan = render_world.many_numbers(tmp_path, count, caller_ids=caller_ids)
+    for full in (False, True):
+        text = render_markdown(plan, options=ViewOptions(full=full))
+        assert len(text) < GITHUB_COMMENT_LIMIT - 1_000
 
 
-def test_one_enormous_value_is_clipped():
+def test_many_objects_are_cut_with_a_note():
     plan = Plan(
-        ACCOUNT, changes=[Change('caller-id["+1"]', Action.UPDATE_CALLER_ID, after="x" * 100_000)]
+        ACCOUNT,
+        changes=[
+            Change(f'caller-id["+1650{i:07d}"]', Action.UPDATE_CALLER_ID, after="x" * 300)
+            for i in range(3_000)
+        ],
     )
     text = render_markdown(plan)
-    assert len(text) < 2_000
-    assert diff_block(text)[0].endswith("…")
+    assert len(text) < GITHUB_COMMENT_LIMIT - 1_000
+    assert re.search(r"_[\d,]+ more object groups? not shown|_[\d,]+ more objects' steps", text)
+
+
+def test_a_plan_that_fits_is_not_cut(tmp_path):
+    text = render_markdown(render_world.many_numbers(tmp_path, 300))
+    assert "not shown" not in text
+    assert text.count("+1415200") >= 300 * 2  # both full lists
 
 
 def test_backticks_in_values_do_not_close_the_block():
@@ -143,7 +158,20 @@ def test_backticks_in_values_do_not_close_the_block():
     )
     text = render_markdown(plan)
     assert "`````diff\n" in text
-    assert diff_block(text) == ['! caller-id["+1"]  update-caller-id  "a ```` b"']
+    (block,) = diff_blocks(text)
+    assert block == ['! update-caller-id  caller-id  "a ```` b"']
+
+
+def test_values_cannot_break_the_comment(tmp_path):
+    text = render_markdown(render_world.hostile(tmp_path), options=ViewOptions(full=True))
+    pieces = html_pieces(text)
+    assert pieces and all("<" not in OUR_TAGS.sub("", piece) for piece in pieces), pieces
+    opened = sum(p.startswith("<details>") for p in pieces)
+    assert opened == sum(p == "</details>" for p in pieces) == 3  # 2 objects' steps, counts
+    shown = inline_text(text)
+    assert "@octocat" not in shown  # never a mention: "@\u200boctocat"
+    assert "\x1b" not in text and "\x07" not in text
+    assert r"\x1b]0;pwned" in shown
 
 
 def test_notice_text_cannot_inject_markdown_or_html():
@@ -153,11 +181,47 @@ def test_notice_text_cannot_inject_markdown_or_html():
             Notice(
                 "cnam.`x`",
                 NoticeLevel.ERROR,
-                "<details> **bold** [link](http://x) | pipe\nsecond line",
+                "<details> **bold** [link](http://x) | pipe @team\nsecond line",
+                location=Location("m.yaml", 3),
             )
         ],
     )
     [item] = [line for line in render_markdown(plan).splitlines() if line.startswith("- ")]
     assert item == (
-        r"- **error** `` cnam.`x` ``: \<details\> \*\*bold\*\* \[link\](http://x) \| pipe second line"
+        r"- **error** `` cnam.`x` `` at `m.yaml:3`: \<details> \*\*bold\*\* \[link\](http://x) "
+        r"\| pipe @&#8203;team second line"
     )
+
+
+def test_each_account_gets_a_share_of_the_comment(tmp_path):
+    sections = [
+        AccountSection(f"acct-{i}", render_world.many_numbers(tmp_path, 3_000, caller_ids=500))
+        for i in range(3)
+    ]
+    text = render_accounts_markdown(sections)
+    assert len(text) < GITHUB_COMMENT_LIMIT - 1_000
+    assert [line for line in text.splitlines() if line.startswith("# Account")] == [
+        "# Account `acct-0`",
+        "# Account `acct-1`",
+        "# Account `acct-2`",
+    ]
+
+
+def test_numbers_from_a_server_cannot_close_their_list():
+    numbers = [f"+1415555{i:04d}" for i in range(5)] + ["+1```</details>@x"]
+    plan = Plan(
+        ACCOUNT,
+        changes=[
+            Change(
+                f'cnam-product["BU1"].number["{n}"]',
+                Action.UNASSIGN_CNAM_NUMBER,
+                before="legacy",
+                reason="the product is deleted",
+            )
+            for n in numbers
+        ],
+    )
+    text = render_markdown(plan)
+    assert "````text\n" in text  # a fence longer than the backticks inside
+    pieces = html_pieces(text)
+    assert all("<" not in OUR_TAGS.sub("", piece) for piece in pieces), pieces
