@@ -111,6 +111,7 @@ def _register() -> None:
         apply_cmd,
         emulator_cmd,
         import_cmd,
+        init_cmd,
         plan_cmd,
         status_cmd,
         validate_cmd,
@@ -123,6 +124,7 @@ def _register() -> None:
     main.add_command(status_cmd.status)
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
+    main.add_command(init_cmd.init)
 
 
 _register()
