@@ -70,7 +70,7 @@ def twilio_emulator(
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
         if len(marker.args) > 1:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes at most one positional seed")
+            raise TypeError(f"@pytest.mark.{MARKER} takes at most one positional seed")
         kwargs = dict(marker.kwargs)
         seed = marker.args[0] if marker.args else kwargs.pop("seed", seed)
         set_env = bool(kwargs.pop("set_env", set_env))

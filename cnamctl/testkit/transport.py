@@ -200,17 +200,18 @@ def _answer(
     client._test_only_last_request = TwilioRequest(**kwargs)
     prepared = requests.Session().prepare_request(requests.Request(**kwargs))
     parts = urlsplit(prepared.url or url)
-    if parts.hostname.split(".")[0] not in SERVED_PRODUCTS or not route.serves(parts.path):
+    host = parts.hostname or ""
+    if host.split(".")[0] not in SERVED_PRODUCTS or not route.serves(parts.path):
         raise UnsupportedTwilioRequest(
-            f"mock_twilio: {kwargs['method']} https://{parts.hostname}{parts.path} is not "
+            f"mock_twilio: {kwargs['method']} https://{host}{parts.path} is not "
             "emulated (the emulator serves Trust Hub v1 and the voice-number parts of API "
             "2010: see docs/test-kit.md)"
         )
     started = time.monotonic()
-    status, body, reply_headers = _call_wsgi(emulator, prepared, parts.hostname)
+    status, body, reply_headers = _call_wsgi(emulator, prepared, host)
     if timeout is not None and time.monotonic() - started > timeout:
         raise requests.exceptions.ReadTimeout(
-            f"HTTPSConnectionPool(host='{parts.hostname}', port=443): Read timed out. "
+            f"HTTPSConnectionPool(host='{host}', port=443): Read timed out. "
             f"(read timeout={timeout})",
             request=prepared,
         )
@@ -227,7 +228,7 @@ def _call_wsgi(
     builder = EnvironBuilder(
         path=prepared.path_url,
         base_url=f"https://{host}",
-        method=prepared.method,
+        method=prepared.method or "GET",
         headers=list(prepared.headers.items()),
         data=body.encode("utf-8") if isinstance(body, str) else body,
     )
