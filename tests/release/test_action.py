@@ -19,11 +19,11 @@ import pytest
 import yaml
 from composite import ActionRun, run_action
 from github_stub import TOKEN, Stateful, serve
+from tests_docs import CommandLine, check, command_lines
 
 from cnamctl.emulator import Emulator
 from cnamctl.plan.saved import load_plan
 from cnamctl.twilio.target import demo_seed_path
-from tests_docs import CommandLine, check, command_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_FILE = ROOT / "action.yml"

@@ -19,6 +19,7 @@ from cnamctl import __version__
 from cnamctl.cli.app import main
 
 ROOT = Path(__file__).resolve().parents[2]
+PIP_WHEEL = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
 
 
@@ -78,3 +79,28 @@ def test_a_tree_without_git_can_be_told_its_version(tmp_path: Path, monkeypatch)
     """What action.yml does: GitHub hands an action over without .git."""
     monkeypatch.setenv("SETUPTOOLS_SCM_PRETEND_VERSION_FOR_CNAMCTL", "4.5.6")
     assert version(project(tmp_path, git=False)) == "4.5.6"
+
+
+def test_the_documented_git_tag_install_line_builds_that_version(tmp_path: Path) -> None:
+    """docs/release.md's pre-release line, pointed at a local clone tagged like the
+    release: pip understands it and the tag's build is that version."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    shutil.copy(ROOT / "pyproject.toml", clone)  # the build configuration on disk
+    commit(clone, "the release commit")
+    subprocess.run([*GIT, "tag", "v0.1.0"], cwd=clone, check=True)
+    documented = next(
+        line
+        for line in (ROOT / "docs" / "release.md").read_text().splitlines()
+        if line.startswith('pip install "cnamctl @ git+')
+    )
+    # file://localhost/...: a PEP 508 URL needs a host, as github.com is in the docs
+    requirement = documented.split('"')[1].replace(
+        "https://github.com/cnamctl/cnamctl", f"file://localhost{clone}"
+    )
+    subprocess.run(
+        [*PIP_WHEEL, "-w", str(tmp_path / "out"), requirement],
+        check=True,
+        capture_output=True,
+    )
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["cnamctl-0.1.0-py3-none-any.whl"]
