@@ -124,6 +124,12 @@ class Dispatcher:
 DISPATCHER = Dispatcher()
 
 
+def _intercepted(url: str) -> tuple[Emulator, _Route] | None:
+    """The emulator that answers ``url``; None: the SDK's own code sends it."""
+    active = DISPATCHER.active()
+    return active if active is not None and is_twilio_host(urlsplit(url).hostname) else None
+
+
 def _sync_request(
     self: TwilioHttpClient,
     method: str,
@@ -135,8 +141,8 @@ def _sync_request(
     timeout: float | None = None,
     allow_redirects: bool = False,
 ) -> Response:
-    active = DISPATCHER.active()
-    if active is None or not is_twilio_host(urlsplit(url).hostname):
+    active = _intercepted(url)
+    if active is None:
         original = DISPATCHER.original(TwilioHttpClient)
         return original(  # type: ignore[no-any-return]
             self, method, url, params, data, headers, auth, timeout, allow_redirects
@@ -156,8 +162,8 @@ async def _async_request(
     timeout: float | None = None,
     allow_redirects: bool = False,
 ) -> Response:
-    active = DISPATCHER.active()
-    if active is None or not is_twilio_host(urlsplit(url).hostname):
+    active = _intercepted(url)
+    if active is None:
         original = DISPATCHER.original(AsyncTwilioHttpClient)
         return await original(  # type: ignore[no-any-return]
             self, method, url, params, data, headers, auth, timeout, allow_redirects

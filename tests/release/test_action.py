@@ -220,27 +220,31 @@ def test_text_format_without_a_saved_plan_outside_a_pull_request(
     assert not (workspace / "cnamctl.plan.json").exists()
 
 
-def test_credentials_from_inputs_reach_cnamctl_and_nowhere_else(
-    tmp_path: Path, workspace: Path
-) -> None:
+def run_with_credentials(
+    tmp_path: Path, workspace: Path, token: str, **inputs: str
+) -> tuple[ActionRun, Stateful]:
+    """The action against a served emulator, with credentials given as inputs."""
     github = Stateful()
     with (
         Emulator(seed=str(demo_seed_path())) as emu,
         emu.serve(port=0) as server,
         serve(github) as api,
     ):
-        result = run(
-            tmp_path,
-            workspace,
-            event(tmp_path),
-            api,
-            **{
-                "api-url": server.base_url,
-                "twilio-account-sid": DEMO_SID,
-                "twilio-auth-token": DEMO_TOKEN,
-                "fail-on-changes": "true",
-            },
-        )
+        credentials = {
+            "api-url": server.base_url,
+            "twilio-account-sid": DEMO_SID,
+            "twilio-auth-token": token,
+        }
+        result = run(tmp_path, workspace, event(tmp_path), api, **credentials, **inputs)
+    return result, github
+
+
+def test_credentials_from_inputs_reach_cnamctl_and_nowhere_else(
+    tmp_path: Path, workspace: Path
+) -> None:
+    result, github = run_with_credentials(
+        tmp_path, workspace, DEMO_TOKEN, **{"fail-on-changes": "true"}
+    )
     assert result.outputs["exitcode"] == "2"
     assert result.failed and result.step("Result").returncode == 1  # fail-on-changes
     assert "the plan has changes" in result.step("Result").output
@@ -251,23 +255,7 @@ def test_credentials_from_inputs_reach_cnamctl_and_nowhere_else(
 
 
 def test_wrong_credentials_fail_and_say_so_in_the_comment(tmp_path: Path, workspace: Path) -> None:
-    github = Stateful()
-    with (
-        Emulator(seed=str(demo_seed_path())) as emu,
-        emu.serve(port=0) as server,
-        serve(github) as api,
-    ):
-        result = run(
-            tmp_path,
-            workspace,
-            event(tmp_path),
-            api,
-            **{
-                "api-url": server.base_url,
-                "twilio-account-sid": DEMO_SID,
-                "twilio-auth-token": "x",
-            },
-        )
+    result, github = run_with_credentials(tmp_path, workspace, "not-the-token")
     assert result.failed and result.outputs["exitcode"] == "1"
     assert "cnamctl plan failed" in github.comments[0]["body"]
     assert "refused the credentials" in github.comments[0]["body"]
