@@ -41,22 +41,66 @@ def test_every_cnamctl_command_line_exists(doc: str) -> None:
         assert [c.args[0] for c in commands] == ["init", "apply", "plan"]
 
 
-def test_install_lines_are_the_two_documented_ones() -> None:
-    """Before the first release the git-tag line, with the pinned PyPI line beside it."""
+def documented_version() -> str:
     release = (DOCS / "release.md").read_text()
     version = re.search(r"cnamctl @ git\+https://github\.com/cnamctl/cnamctl@v([\d.]+)", release)
     assert version
     allowed = {GIT_LINE.format(v=version[1]), PYPI_LINE.format(v=version[1])}
     assert allowed <= set(release.splitlines())
-    for doc in INSTALL_DOCS:
-        for line in doc.read_text().splitlines():
-            for found in re.findall(r"pip install [^`#\n]*cnamctl[^`#\n]*", line):
-                if "-e " in found:
-                    continue  # from a clone
-                assert found.strip() in allowed | {
-                    a.replace("pip install ", "pip install pytest ") for a in allowed
-                }, f"{doc.name}: {found}"
-    assert f"cnamctl/cnamctl@v{version[1]}" in ACTION_DOC
+    return version[1]
+
+
+def wrong_install_lines(doc: Path) -> list[str]:
+    """``pip install`` lines for cnamctl that are not the documented ones."""
+    version = documented_version()
+    allowed = {GIT_LINE.format(v=version), PYPI_LINE.format(v=version)}
+    allowed |= {a.replace("pip install ", "pip install pytest ") for a in allowed}
+    wrong = []
+    for line in doc.read_text().splitlines():
+        for found in re.findall(r"pip install [^`#\n]*cnamctl[^`#\n]*", line):
+            if "-e " not in found and found.strip() not in allowed:  # -e: from a clone
+                wrong.append(f"{doc.relative_to(ROOT)}: {found.strip()}")
+    return wrong
+
+
+@pytest.mark.parametrize("doc", INSTALL_DOCS, ids=lambda p: p.name)
+def test_install_lines_are_the_two_documented_ones(doc: Path) -> None:
+    """Before the first release the git-tag line, with the pinned PyPI line beside it."""
+    assert wrong_install_lines(doc) == []
+    assert f"cnamctl/cnamctl@v{documented_version()}" in ACTION_DOC
+
+
+OTHER_DOCS = [DOCS / "getting-started.md", *sorted((DOCS / "gitops").glob("*.yml"))]
+# Docs of other areas that still say `pip install cnamctl` (the release report gives
+# the lead the lines to put there). Strict: a file fixed here fails until it leaves
+# this set, so the set only shrinks.
+STILL_WRONG = {
+    "getting-started.md",
+    "github-apply.yml",
+    "github-drift.yml",
+    "github-plan-comment.yml",
+    "gitlab-ci.yml",
+}
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(
+            doc,
+            marks=pytest.mark.xfail(
+                doc.name in STILL_WRONG,
+                reason="`pip install cnamctl` fails until the first PyPI release: the "
+                "lines from docs/release.md go here (then the file leaves STILL_WRONG)",
+                strict=True,
+            ),
+        )
+        for doc in OTHER_DOCS
+    ],
+    ids=lambda p: p.name,
+)
+def test_install_lines_in_the_other_docs(doc: Path) -> None:
+    assert wrong_install_lines(doc) == []
 
 
 def test_the_inputs_and_outputs_tables_match_action_yml() -> None:
