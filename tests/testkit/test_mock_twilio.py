@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -259,3 +260,23 @@ def test_the_fixture_is_registered_by_the_plugin(twilio_emulator) -> None:
     assert twilio_emulator.account_sid == DEFAULT_ACCOUNT_SID
     new_product(Client())
     assert twilio_emulator.stats()["writes"] == 1
+
+
+def test_cnamctl_itself_run_in_process_is_covered(tmp_path, monkeypatch) -> None:
+    """The CLI's own client (RewritingHttpClient without --api-url) calls the SDK's
+    request with Twilio's URLs, so a plan reads the kit's emulator."""
+    from click.testing import CliRunner
+
+    from cnamctl.cli.app import main
+
+    (tmp_path / "cnam.yaml").write_text(
+        "apiVersion: cnamctl/v1\nkind: BusinessProfile\nname: example\n"
+        "friendlyName: Example Business\nphoneNumbers: ['+14155550100']\n"
+    )
+    with mock_twilio() as twilio:
+        result = CliRunner().invoke(main, ["plan", "--format", "json", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        plan = json.loads(result.output)
+        assert plan["account_sid"] == twilio.account_sid
+        assert plan["changes"] == [] and plan["unchanged"] == 1  # the seeded profile and number
+        assert twilio.stats()["total_requests"] > 0
