@@ -262,9 +262,9 @@ def test_the_fixture_is_registered_by_the_plugin(twilio_emulator) -> None:
     assert twilio_emulator.stats()["writes"] == 1
 
 
-def test_cnamctl_itself_run_in_process_is_covered(tmp_path, monkeypatch) -> None:
-    """The CLI's own client (RewritingHttpClient without --api-url) calls the SDK's
-    request with Twilio's URLs, so a plan reads the kit's emulator."""
+def test_cnamctl_itself_reads_the_kit_through_base_url(tmp_path) -> None:
+    """cnamctl's own HTTP client sends its requests itself, so it is pointed at the
+    kit with --api-url; the credentials come from the environment the block set."""
     from click.testing import CliRunner
 
     from cnamctl.cli.app import main
@@ -274,7 +274,8 @@ def test_cnamctl_itself_run_in_process_is_covered(tmp_path, monkeypatch) -> None
         "friendlyName: Example Business\nphoneNumbers: ['+14155550100']\n"
     )
     with mock_twilio() as twilio:
-        result = CliRunner().invoke(main, ["plan", "--format", "json", str(tmp_path)])
+        args = ["plan", "--format", "json", "--api-url", twilio.base_url, str(tmp_path)]
+        result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
         plan = json.loads(result.output)
         assert plan["account_sid"] == twilio.account_sid

@@ -53,9 +53,9 @@ def test_a_rejection_is_explained_and_a_new_name_resubmits(twilio_emulator):
     assert review_outcome(client, done.trust_product_sid).approved
 
 
-def test_a_display_name_twilio_refuses_is_reported_before_anything_is_created(twilio_emulator):
-    with pytest.raises(OnboardingError, match="refused"):
-        onboard(Client(), display_name="9 LIVES")  # must begin with a letter
+def test_a_number_not_on_the_account_is_reported_before_anything_is_created(twilio_emulator):
+    with pytest.raises(OnboardingError, match=r"\+12125550100 is not a number of this account"):
+        onboard(Client(), phone_numbers=["+14155550100", "+12125550100"])
     assert twilio_emulator.stats()["writes"] == 0
 
 

@@ -59,6 +59,7 @@ def onboard_cnam(
     (its friendly name). Raises OnboardingError for anything the customer must fix."""
     trusthub = client.trusthub.v1
     profile = _approved_profile(client, business_profile)
+    number_sids = {number: _pn(client, number) for number in phone_numbers}  # before any write
     try:
         end_user = trusthub.end_users.create(
             friendly_name=f"{business_profile} CNAM",
@@ -74,11 +75,9 @@ def onboard_cnam(
     assignments.create(object_sid=profile)  # the profile first: numbers come through it
     assignments.create(object_sid=end_user.sid)
     endpoints = trusthub.trust_products(product.sid).trust_products_channel_endpoint_assignment
-    for number in phone_numbers:
+    for number, sid in number_sids.items():
         try:
-            endpoints.create(
-                channel_endpoint_type="phone-number", channel_endpoint_sid=_pn(client, number)
-            )
+            endpoints.create(channel_endpoint_type="phone-number", channel_endpoint_sid=sid)
         except TwilioRestException as err:
             raise OnboardingError(f"{number} cannot carry this CNAM: {err.msg}") from err
     evaluation = trusthub.trust_products(product.sid).trust_products_evaluations.create(
