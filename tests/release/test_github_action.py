@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,13 @@ from github_stub import TOKEN, Stateful, serve
 from tests_docs import CommandLine, check, command_lines
 
 from cnamctl.emulator import Emulator
-from cnamctl.twilio.target import demo_seed_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_FILE = ROOT / "action.yml"
 ACTION = yaml.safe_load(ACTION_FILE.read_text())
 STEPS = ACTION["runs"]["steps"]
 BIN = Path(sys.executable).parent
+DEMO_SEED = str(resources.files("cnamctl.emulator") / "demo_seed.yaml")  # the quick start's
 DEMO_SID = "AC0123456789abcdef0123456789abcdef"
 DEMO_TOKEN = "demo-auth-token"
 
@@ -225,7 +226,7 @@ def run_with_credentials(
     """The action against a served emulator, with credentials given as inputs."""
     github = Stateful()
     with (
-        Emulator(seed=str(demo_seed_path())) as emu,
+        Emulator(seed=DEMO_SEED) as emu,
         emu.serve(port=0) as server,
         serve(github) as api,
     ):
