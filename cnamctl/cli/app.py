@@ -130,6 +130,7 @@ def _register() -> None:
         apply_cmd,
         emulator_cmd,
         import_cmd,
+        init_cmd,
         plan_cmd,
         status_cmd,
         validate_cmd,
@@ -144,6 +145,7 @@ def _register() -> None:
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
     main.add_command(verify_cmd.verify_caller_ids)
+    main.add_command(init_cmd.init)
     _add_global_options(main)
 
 
