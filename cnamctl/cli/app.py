@@ -12,13 +12,15 @@ import click
 from cnamctl import __version__
 from cnamctl.cli.options import verbosity, verbosity_params
 from cnamctl.errors import CnamctlError, ManifestError
+from cnamctl.text import inert
 
 USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
 
 
 class CnamctlGroup(click.Group):
     """Maps every CnamctlError to a message on stderr and its exit code, and
-    command-line usage errors to exit code 1."""
+    command-line usage errors to exit code 1. Messages carry text from files and
+    servers, so they are made inert (``cnamctl.text``) on their way out."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -35,12 +37,12 @@ class CnamctlGroup(click.Group):
             raise
         except ManifestError as err:
             for problem in err.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(inert(f"error: {problem}"), err=True)
             noun = "problem" if len(err.problems) == 1 else "problems"
             click.echo(f"{len(err.problems)} {noun} found", err=True)
             ctx.exit(err.exit_code)
         except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(inert(f"error: {err}"), err=True)
             ctx.exit(err.exit_code)
 
 
@@ -54,7 +56,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(self.format(record), err=True)
+            click.echo(inert(self.format(record)), err=True)
         except Exception:
             self.handleError(record)
 

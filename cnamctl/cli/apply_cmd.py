@@ -41,6 +41,7 @@ from cnamctl.plan.model import Plan
 from cnamctl.plan.render import render_text
 from cnamctl.plan.render.accounts import AccountSection, render_accounts_text, section_header
 from cnamctl.plan.saved import load_saved_plan
+from cnamctl.text import inert
 from cnamctl.twilio.target import Endpoint, open_endpoint
 from cnamctl.workspace import named, plan_accounts
 
@@ -106,11 +107,15 @@ def apply(
     settings = ApplySettings(
         concurrency=concurrency, max_rps=max_rps or None, settle_seconds=settle_seconds
     )
+    # manifests first: a bad one is reported before anything is opened or created
+    # (the embedded emulator writes its database when it opens)
+    sets = load_workspace(paths) if saved is None else None
     with open_endpoint(api_url, embedded, max_rps=settings.max_rps) as endpoint:
         if saved is not None:
             accounts = prepare_saved(saved, endpoint, force=force, replan=replan)
         else:
-            planned = plan_accounts(load_workspace(paths), endpoint)
+            assert sets is not None
+            planned = plan_accounts(sets, endpoint)
             accounts = prepare_planned(planned, force=force)
         if text:
             click.echo(_plans_text(accounts), nl=False)
@@ -128,7 +133,7 @@ def apply(
     failure = _failure(outcomes, named(accounts), rerun)
     if run.abandoned:  # requests still in flight in worker threads: do not wait for them
         if failure is not None:
-            click.echo(f"error: {failure}", err=True)
+            click.echo(inert(f"error: {failure}"), err=True)
         _hard_exit(1)
     if failure is not None:
         raise failure
@@ -209,7 +214,7 @@ def _failure(outcomes: Sequence[AccountOutcome], several: bool, rerun: str) -> A
         )
     for outcome in failed:
         if outcome.error is not None:
-            click.echo(f"error: {outcome.name}: {outcome.error}", err=True)
+            click.echo(inert(f"error: {outcome.name}: {outcome.error}"), err=True)
     names = ", ".join(o.name for o in failed)
     return ApplyError(
         f"{len(failed)} of {len(outcomes)} accounts did not apply completely ({names}); "

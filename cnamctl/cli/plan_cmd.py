@@ -27,6 +27,7 @@ from cnamctl.plan.render.accounts import (
 from cnamctl.plan.render.view import ViewOptions
 from cnamctl.plan.review import not_as_declared, parse_age
 from cnamctl.plan.saved import SavedAccount, save_plans
+from cnamctl.text import inert
 from cnamctl.twilio.target import open_endpoint
 from cnamctl.workspace import AccountPlan, named, plan_accounts
 
@@ -153,7 +154,7 @@ def _report_error(result: AccountPlan) -> None:
     err = result.error
     lines = [str(p) for p in err.problems] if isinstance(err, ManifestError) else [str(err)]
     for line in lines:
-        click.echo(f"error: {result.name}: {line}", err=True)
+        click.echo(inert(f"error: {result.name}: {line}"), err=True)
 
 
 def _first_line(err: Exception | None) -> str:

@@ -28,25 +28,29 @@ REVIEW_COST = (
     "to show the new name"
 )
 
-# Rejection codes that concern the display name; anything else is reported at the
-# CnamProfile document itself.
-_DISPLAY_NAME_CODES = {
-    11008: "display name contains prohibited content",
-    11009: "display name does not meet requirements",
-    11014: "display name does not adhere to formatting guidelines",
-    11018: "display name must not be a phone number",
+# Rejection codes mapped to the manifest line they concern (any other code is reported
+# at the CnamProfile document itself): code -> (the camelCase manifest field it concerns, Twilio's meaning), from Twilio's
+# error dictionary (https://www.twilio.com/docs/api/errors, 11006-11018)
+_REJECTION_CODES: dict[int, tuple[str, str]] = {
+    11006: ("businessProfile", "linked business profile is not approved"),
+    11007: ("displayName", "display name does not match the registered business"),
+    11008: ("displayName", "display name contains prohibited content"),
+    11009: ("displayName", "display name does not meet requirements"),
+    11014: ("displayName", "display name does not adhere to formatting guidelines"),
+    11018: ("displayName", "display name must not be a phone number"),
 }
 
 
 def field_of_code(code: int) -> str | None:
     """The camelCase manifest field a rejection code concerns, if known."""
-    return "displayName" if code in _DISPLAY_NAME_CODES else None
+    known = _REJECTION_CODES.get(code)
+    return known[0] if known else None
 
 
 def describe_code(code: int) -> str:
-    meaning = _DISPLAY_NAME_CODES.get(code)
+    known = _REJECTION_CODES.get(code)
     url = f"https://www.twilio.com/docs/api/errors/{code}"
-    return f"{code} ({meaning}, {url})" if meaning else f"{code} ({url})"
+    return f"{code} ({known[1]}, {url})" if known else f"{code} ({url})"
 
 
 # --- drift: "not as declared" -----------------------------------------------------------

@@ -182,3 +182,19 @@ def test_email_change_on_a_draft_is_an_update(tmp_path, world):
     update = plan.by_address()["cnam.sales"]
     assert update.action is Action.UPDATE_TRUST_PRODUCT
     assert update.params == {"trust_product": product.sid, "email": "trust@acme.example"}
+
+
+@pytest.mark.parametrize(
+    ("code", "field"), [(11007, "displayName"), (11006, "businessProfile"), (11009, "displayName")]
+)
+def test_rejection_codes_point_at_the_field_they_concern(tmp_path, world, code, field):
+    from cnamctl.plan.review import describe_code, field_of_code
+
+    assert field_of_code(code) == field
+    assert "twilio.com/docs/api/errors" in describe_code(code)
+    _branded(world, "ACME SALES", "twilio-rejected", errors=(code,))
+    desired = manifests(tmp_path, ACME)
+    plan = compute_plan(desired, world.snapshot)
+    (rejection,) = [n for n in plan.notices if n.level is NoticeLevel.ERROR]
+    assert rejection.location == desired.cnam_profiles["sales"].loc(field)
+    assert rejection.error_codes == (code,)
