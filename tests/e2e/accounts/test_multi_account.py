@@ -58,7 +58,7 @@ def workspace(tmp_path, emulators):
         "TOKEN_A": TOKENS[A],
         "TOKEN_B": "wrong-token",  # customer-b fails
         "TOKEN_C": TOKENS[C],
-        "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+        "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
     }
     yield emu, root, env
 
