@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -109,24 +110,34 @@ def test_text_output_is_grouped_by_account(workspace):
     ]
 
 
-def test_parent_credentials_act_on_a_subaccount(tmp_path):
-    parent, sub = "AC" + "d" * 32, "AC" + "e" * 32
+PARENT, SUB = "AC" + "d" * 32, "AC" + "e" * 32
+
+
+def _parent_and_subaccount(tmp_path, **parent: Any) -> tuple[dict, Path]:
+    """A parent account (``parent``: more of its seed) with one subaccount, and a
+    manifest tree whose Account document for the subaccount has no credentials."""
     seed = {
         "accounts": [
-            {"sid": parent, "auth_token": "parent-token"},
+            {"sid": PARENT, "auth_token": "parent-token", **parent},
             {
-                "sid": sub,
+                "sid": SUB,
                 "auth_token": "sub-token",
-                "owner_account_sid": parent,
+                "owner_account_sid": PARENT,
                 "incoming_numbers": ["+14155553100"],
                 "business_profiles": [{"friendly_name": "Co e", "status": "twilio-approved"}],
             },
         ]
     }
     root = tmp_path / "repo"
-    _account_dir(root, "customer-e", sub, 3, "UNUSED")
+    _account_dir(root, "customer-e", SUB, 3, "UNUSED")
     account_file = root / "customer-e" / "account.yaml"
     account_file.write_text(account_file.read_text().split("credentials:")[0])
+    return seed, root
+
+
+def test_parent_credentials_act_on_a_subaccount(tmp_path):
+    parent, sub = PARENT, SUB
+    seed, root = _parent_and_subaccount(tmp_path)
     with Emulator(db_path=":memory:", seed=seed) as emu, emu.serve(port=0) as server:
         env = {
             "CNAMCTL_API_URL": server.base_url,
@@ -247,28 +258,10 @@ def test_a_standard_api_key_of_the_parent_is_told_what_to_give_instead(tmp_path,
     """The parent's API key must read the subaccount's auth token
     (``GET /2010-04-01/Accounts/{Sid}.json``): a Main key can, a Standard key gets
     401 / 20003, and the message names every way out (docs/exit-codes.md)."""
-    parent, sub = "AC" + "d" * 32, "AC" + "e" * 32
+    parent, sub = PARENT, SUB
     key, secret = "SK" + "5" * 32, "key-secret"
-    seed = {
-        "accounts": [
-            {
-                "sid": parent,
-                "auth_token": "parent-token",
-                "api_keys": [{"sid": key, "secret": secret, "kind": kind}],
-            },
-            {
-                "sid": sub,
-                "auth_token": "sub-token",
-                "owner_account_sid": parent,
-                "incoming_numbers": ["+14155553100"],
-                "business_profiles": [{"friendly_name": "Co e", "status": "twilio-approved"}],
-            },
-        ]
-    }
-    root = tmp_path / "repo"
-    _account_dir(root, "customer-e", sub, 3, "UNUSED")
-    account_file = root / "customer-e" / "account.yaml"
-    account_file.write_text(account_file.read_text().split("credentials:")[0])
+    api_keys = [{"sid": key, "secret": secret, "kind": kind}]
+    seed, root = _parent_and_subaccount(tmp_path, api_keys=api_keys)
     with Emulator(db_path=":memory:", seed=seed) as emu, emu.serve(port=0) as server:
         env = {
             "CNAMCTL_API_URL": server.base_url,
