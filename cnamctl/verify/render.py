@@ -218,6 +218,14 @@ def render_markdown(run: VerifyRun) -> str:
     return "\n".join(parts)
 
 
+def _held(number: NumberCheck) -> str:
+    """What Lookup holds, as inline code; a pipe escaped so it cannot end the cell."""
+    if number.answer is None:
+        return ""
+    name = number.answer.caller_name
+    return inline_code(inert(name)).replace("|", "\\|") if name else "no name"
+
+
 def _profile_markdown(profile: ProfileCheck, level: str) -> list[str]:
     where = f" ({_cell(profile.location)})" if profile.location else ""
     out = [f"{level} {inline_code(profile.name)}: {inline_code(profile.display_name)}{where}", ""]
@@ -229,18 +237,8 @@ def _profile_markdown(profile: ProfileCheck, level: str) -> list[str]:
     if rows:
         out += ["| number | status | Twilio Lookup holds | details |", "|---|---|---|---|"]
         for number in rows:
-            held = (
-                ""
-                if number.answer is None
-                else (
-                    inline_code(number.answer.caller_name)
-                    if number.answer.caller_name
-                    else "no name"
-                )
-            )
-            out.append(
-                f"| {number.phone_number} | {number.status.words} | {held} | {_cell(number.reason)} |"
-            )
+            cells = (number.phone_number, number.status.words, _held(number), _cell(number.reason))
+            out.append("| " + " | ".join(cells) + " |")
         out.append("")
     if len(not_branded) > MAX_NOT_BRANDED:
         out += [f"{len(not_branded) - MAX_NOT_BRANDED} more numbers not branded yet.", ""]
