@@ -14,11 +14,16 @@ verify until that review ends.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cnamctl.live.model import LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import CnamProfile
-from cnamctl.plan.review import APPROVED, DRAFT, UNDER_REVIEW
+from cnamctl.plan.review import (
+    APPROVED,
+    DRAFT,
+    UNDER_REVIEW,
+    _instant,  # one parser of Twilio's dates
+)
 from cnamctl.text import inert, quoted
 from cnamctl.verify.model import Branding
 
@@ -112,11 +117,6 @@ def _shown(name: str | None) -> str:
 
 
 def instant(text: str | None) -> datetime | None:
-    """A Twilio ISO 8601 date (``2026-12-01T10:00:00Z``) as an aware datetime."""
-    if not text or not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A Twilio ISO 8601 date (``2026-12-01T10:00:00Z``) as an aware datetime, or None:
+    the parser ``plan --review-max-age`` uses for the same dates."""
+    return _instant(text) if isinstance(text, str) else None
