@@ -166,6 +166,8 @@ CREATE TABLE IF NOT EXISTS cnam_listings (
     registered_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cnam_listings_by_number ON cnam_listings(phone_number, id);
+-- Lookup finds a number by E.164 alone, in whichever account holds it.
+CREATE INDEX IF NOT EXISTS phone_numbers_by_number ON phone_numbers(phone_number);
 """
 
 
