@@ -22,6 +22,7 @@ from cnamctl.errors import CnamctlError, UsageError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.caller_ids import awaiting_verification
 from cnamctl.plan.model import Plan
+from cnamctl.text import inert
 from cnamctl.twilio.target import open_endpoint
 from cnamctl.workspace import AccountPlan, for_each_account, named
 
@@ -129,7 +130,7 @@ def _call_each(
         try:
             call = place_call(account.client, sid, caller)
         except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(inert(f"error: {err}"), err=True)
             failed.append(caller.phone_number)
             continue
         click.echo(
@@ -146,7 +147,7 @@ def _call_each(
             failed.extend(c.phone_number for _, c in calls[index:])
             break
         except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(inert(f"error: {err}"), err=True)
             failed.append(caller.phone_number)
     return failed
 
@@ -187,7 +188,7 @@ def _check_numbers(numbers: Iterable[str], accounts: Sequence[AccountPlan]) -> N
 def _report_errors(accounts: Sequence[AccountPlan]) -> None:
     for account in accounts:
         if account.error is not None:
-            click.echo(f"error: {account.name}: {account.error}", err=True)
+            click.echo(inert(f"error: {account.name}: {account.error}"), err=True)
 
 
 def _interactive() -> bool:
