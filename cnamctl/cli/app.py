@@ -130,6 +130,7 @@ def _add_global_options(command: click.Command) -> None:
 def _register() -> None:
     from cnamctl.cli import (
         apply_cmd,
+        caller_ids_cmd,
         emulator_cmd,
         import_cmd,
         init_cmd,
@@ -146,7 +147,8 @@ def _register() -> None:
     main.add_command(status_cmd.status)
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
-    main.add_command(verify_cmd.verify_caller_ids)
+    main.add_command(caller_ids_cmd.verify_caller_ids)
+    main.add_command(verify_cmd.verify)
     main.add_command(init_cmd.init)
     _add_global_options(main)
 

@@ -25,6 +25,7 @@ from cnamctl.apply.progress import Display, PlainLog, RichProgress, Silent
 from cnamctl.apply.report import render_result_json, render_summary
 from cnamctl.apply.result import AccountOutcome, ApplyResult
 from cnamctl.apply.run import ApplyRun
+from cnamctl.cli.caller_ids_cmd import verification_hint
 from cnamctl.cli.options import (
     format_option,
     hint,
@@ -34,7 +35,6 @@ from cnamctl.cli.options import (
     target_options,
     use_color,
 )
-from cnamctl.cli.verify_cmd import verification_hint
 from cnamctl.errors import ApplyError, UsageError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.model import Plan

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from cnamctl.cli.caller_ids_cmd import verification_hint
 from cnamctl.cli.options import (
     format_option,
     hint,
@@ -14,7 +15,6 @@ from cnamctl.cli.options import (
     target_options,
     use_color,
 )
-from cnamctl.cli.verify_cmd import verification_hint
 from cnamctl.errors import ManifestError
 from cnamctl.manifest import load_workspace
 from cnamctl.plan.render import render_markdown, render_text

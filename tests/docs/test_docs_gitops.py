@@ -180,7 +180,7 @@ def test_the_gitlab_pipeline_is_equivalent() -> None:
     assert "<!-- cnamctl-plan -->" in upsert and "<!-- cnamctl-drift -->" in upsert
     commands = _gitlab_commands()
     paths = {c.args[0] for c in commands}
-    assert paths == {"validate", "plan", "apply", "status"}
+    assert paths == {"validate", "plan", "apply", "status", "verify"}
     for command in commands:
         check(command)
 
