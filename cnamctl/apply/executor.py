@@ -319,7 +319,7 @@ class Executor:
         attempts = 0
         must_read_back = False
         last: Failure | None = None
-        sent_at = time.monotonic()
+        sent_at = time.monotonic()  # when the last write's answer came (see below)
         while True:
             if self._stop.is_set():
                 return _Tried(attempts, message=_stopped(last))
@@ -338,7 +338,6 @@ class Executor:
                     continue  # not visible yet, perhaps: ask again before writing again
                 must_read_back = False
             attempts += 1
-            sent_at = time.monotonic()
             try:
                 return _Tried(attempts, op.run(self.context, params))
             except Noncompliant as err:
@@ -346,6 +345,10 @@ class Executor:
                 return _Tried(attempts, message=str(err), problems=problems)
             except Exception as err:
                 last = classify(err)
+            # Another party's write (or ours, when the answer was lost) happened before
+            # this answer arrived: the settle window for reading it back starts now, not
+            # when ``run`` began (a submission itself waits before it writes).
+            sent_at = time.monotonic()
             if last.kind is FailureKind.REJECTED:
                 found = self._read_back_settled(op, params, sent_at)
                 if found is not None:
