@@ -127,6 +127,7 @@ def _add_global_options(command: click.Command) -> None:
 
 def _register() -> None:
     from cnamctl.cli import (
+        accounts_cmd,
         apply_cmd,
         emulator_cmd,
         import_cmd,
@@ -144,6 +145,7 @@ def _register() -> None:
     main.add_command(emulator_cmd.emulator)
     main.add_command(import_cmd.import_)
     main.add_command(verify_cmd.verify_caller_ids)
+    main.add_command(accounts_cmd.accounts)
     _add_global_options(main)
 
 
