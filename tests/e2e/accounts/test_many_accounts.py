@@ -5,6 +5,7 @@ job paths that plan exactly its account."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -56,8 +57,8 @@ def test_text_output_is_one_block_per_account_in_order(tree):
     # the plans (one header each), then the run (one header, its log, its summary, each)
     names = [lines[i].split()[1] for i in headers]
     assert names == [sub_name(i) for i in range(COUNT)] * 2
-    run = headers[COUNT:] + [len(lines)]
-    for start, end in zip(run, run[1:], strict=False):
+    run = [*headers[COUNT:], len(lines)]
+    for start, end in itertools.pairwise(run):
         block = lines[start:end]
         summaries = [line for line in block if line.startswith("Apply complete")]
         assert len(summaries) == 1, block
