@@ -175,6 +175,9 @@ def test_github_fanout_plans_per_job_comments_once_and_applies_each_jobs_artifac
     emulator, env = twilio
     plan = GitHubRun("github-fanout-plan.yml", env, tmp_path, shards=2)
     review = _checkout(tmp_path, "pull-request")
+    validated, _ = plan.step("accounts", "Validate", review)
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout.startswith(f"{COUNT} accounts, {2 * COUNT} files — valid")
     listed, outputs = plan.step("accounts", "List the accounts", review)
     assert listed.returncode == 0, listed.stderr
     jobs = _matrix(outputs)
@@ -353,6 +356,7 @@ def _plan_on_the_merge_request(tmp_path: Path, env: dict[str, str]) -> tuple[Pat
     mr = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "5"}
     parent = GitLabRun(env)
     top = _checkout(tmp_path, "mr-accounts")
+    assert parent.run(parent.pipeline["validate"], top, **mr).returncode == 0
     listed = parent.run(parent.pipeline["accounts"], top, **mr, CI_PIPELINE_ID="900")
     assert listed.returncode == 0, listed.stdout + listed.stderr
     child = _child(top)

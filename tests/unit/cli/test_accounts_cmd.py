@@ -238,3 +238,13 @@ def test_without_shards_one_job_per_account_in_name_order(weights):
     groups = jobs(listed(weights))
     assert [g.key for g in groups] == sorted(weights)
     assert all(len(g.accounts) == 1 and not g.sharded for g in groups)
+
+
+def test_validate_takes_the_same_tree_of_several_accounts(tree: Path):
+    """What the fan-out workflows run before listing: every account, one summary line each."""
+    result = CliRunner().invoke(main, ["validate", str(tree)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "4 accounts, 8 files — valid"
+    assert lines[1] == f"  acme ({sid(1)}): 2 resources: 1 BusinessProfile, 1 CnamProfile"
+    assert [line.split()[0] for line in lines[1:]] == ["acme", "beta", "delta", "gamma"]
