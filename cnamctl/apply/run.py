@@ -58,7 +58,7 @@ from cnamctl.errors import CnamctlError
 from cnamctl.plan.model import Action, Change, Plan
 from cnamctl.workspace import DEFAULT_ACCOUNTS_AT_ONCE
 
-POLL_SECONDS = 0.05  # how often the waiting thread looks up from a join
+POLL_SECONDS = 0.05  # longest the main loop waits before it looks again
 
 
 class RunObserver(Protocol):
@@ -115,7 +115,7 @@ class _Tracker:
         self.display = display
         self._clock = clock
         self._began = clock()
-        self._lock = threading.RLock()  # partial() may be interrupted by interrupt()
+        self._lock = threading.Lock()
         self._started: dict[str, Change] = {}
         self._finished: dict[str, ChangeResult] = {}
 
@@ -199,7 +199,7 @@ class ApplyRun:
         self.handle_signals = handle_signals
         self.clock = clock
         self.abandoned = False
-        self._lock = threading.RLock()  # interrupt() may run inside a locked section
+        self._lock = threading.Lock()
         self._interrupts = 0
         self._signalled = 0  # signals counted by the handler (it writes only this) ...
         self._handled = 0  # ... and those the main loop has turned into interrupt()
