@@ -29,7 +29,7 @@ from cnamctl.plan import compute_plan
 from cnamctl.plan.model import Plan
 from cnamctl.twilio.target import Endpoint
 
-MAX_ACCOUNTS_AT_ONCE = 4
+DEFAULT_ACCOUNTS_AT_ONCE = 4  # accounts read, planned or applied at the same time
 DEFAULT_ACCOUNT = "default account"
 
 
@@ -73,9 +73,14 @@ def named(accounts: Iterable[_OfAccount]) -> bool:
     return any(a.account is not None for a in accounts)
 
 
-def for_each_account(accounts: Sequence[AccountPlan], work: Callable[[AccountPlan], None]) -> None:
-    """``work`` on every account, concurrently; a CnamctlError it raises becomes that
-    account's ``error`` (for the unnamed account: is raised)."""
+def for_each_account(
+    accounts: Sequence[AccountPlan],
+    work: Callable[[AccountPlan], None],
+    *,
+    at_once: int = DEFAULT_ACCOUNTS_AT_ONCE,
+) -> None:
+    """``work`` on every account, ``at_once`` at a time; a CnamctlError it raises
+    becomes that account's ``error`` (for the unnamed account: is raised)."""
 
     def one(account: AccountPlan) -> None:
         try:
@@ -87,7 +92,7 @@ def for_each_account(accounts: Sequence[AccountPlan], work: Callable[[AccountPla
         for account in accounts:
             work(account)
         return
-    with ThreadPoolExecutor(min(MAX_ACCOUNTS_AT_ONCE, max(1, len(accounts)))) as pool:
+    with ThreadPoolExecutor(max(1, min(at_once, len(accounts)))) as pool:
         list(pool.map(one, accounts))
 
 
@@ -103,9 +108,11 @@ def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
     return account.live
 
 
-def plan_accounts(sets: Sequence[ManifestSet], endpoint: Endpoint) -> list[AccountPlan]:
+def plan_accounts(
+    sets: Sequence[ManifestSet], endpoint: Endpoint, *, at_once: int = DEFAULT_ACCOUNTS_AT_ONCE
+) -> list[AccountPlan]:
     results = [AccountPlan.of(s) for s in sets]
-    for_each_account(results, lambda r: _plan_one(r, endpoint))
+    for_each_account(results, lambda r: _plan_one(r, endpoint), at_once=at_once)
     return results
 
 

@@ -129,6 +129,7 @@ def _add_global_options(command: click.Command) -> None:
 
 def _register() -> None:
     from cnamctl.cli import (
+        accounts_cmd,
         apply_cmd,
         caller_ids_cmd,
         emulator_cmd,
@@ -150,6 +151,7 @@ def _register() -> None:
     main.add_command(caller_ids_cmd.verify_caller_ids)
     main.add_command(verify_cmd.verify)
     main.add_command(init_cmd.init)
+    main.add_command(accounts_cmd.accounts)
     _add_global_options(main)
 
 

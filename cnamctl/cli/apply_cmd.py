@@ -43,7 +43,7 @@ from cnamctl.plan.render.accounts import AccountSection, render_accounts_text, s
 from cnamctl.plan.saved import load_saved_plan
 from cnamctl.text import inert
 from cnamctl.twilio.target import Endpoint, open_endpoint
-from cnamctl.workspace import named, plan_accounts
+from cnamctl.workspace import DEFAULT_ACCOUNTS_AT_ONCE, named, plan_accounts
 
 
 @click.command()
@@ -59,6 +59,15 @@ from cnamctl.workspace import named, plan_accounts
     default=DEFAULT_CONCURRENCY,
     show_default=True,
     help="Changes in flight at once.",
+)
+@click.option(
+    "--accounts-concurrency",
+    "accounts_at_once",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_ACCOUNTS_AT_ONCE,
+    show_default=True,
+    help="Accounts read and applied at once, each with its own --concurrency workers "
+    "and its own --max-rps limit (Twilio limits each account apart).",
 )
 @click.option(
     "--max-rps",
@@ -86,6 +95,7 @@ def apply(
     auto_approve: bool,
     force: bool,
     concurrency: int,
+    accounts_at_once: int,
     max_rps: float,
     settle_seconds: float,
     fmt: str,
@@ -112,10 +122,12 @@ def apply(
     sets = load_workspace(paths) if saved is None else None
     with open_endpoint(api_url, embedded, max_rps=settings.max_rps) as endpoint:
         if saved is not None:
-            accounts = prepare_saved(saved, endpoint, force=force, replan=replan)
+            accounts = prepare_saved(
+                saved, endpoint, force=force, replan=replan, at_once=accounts_at_once
+            )
         else:
             assert sets is not None
-            planned = plan_accounts(sets, endpoint)
+            planned = plan_accounts(sets, endpoint, at_once=accounts_at_once)
             accounts = prepare_planned(planned, force=force)
         if text:
             click.echo(_plans_text(accounts), nl=False)
@@ -126,7 +138,14 @@ def apply(
         if changes and saved is None and not auto_approve:
             _confirm(accounts, endpoint, changes, paths, shown=text)
         observer = _TextObserver(endpoint, rerun, named(accounts)) if text else _Quiet()
-        run = ApplyRun(accounts, settings, observer)
+        busy = sum(1 for a in accounts if a.plan and a.plan.has_changes)
+        if text and busy > 1 and accounts_at_once > 1:
+            click.echo(
+                f"Applying {busy} accounts, {min(busy, accounts_at_once)} at a time; "
+                "their output follows in account order",
+                err=True,
+            )
+        run = ApplyRun(accounts, settings, observer, accounts_at_once=accounts_at_once)
         outcomes = run.run()
     if fmt == "json":
         click.echo(render_result_json(outcomes), nl=False)
