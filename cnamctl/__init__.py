@@ -7,6 +7,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+local"
 
-from cnamctl.policies import CNAM_POLICY_SID  # noqa: E402  (defined in cnamctl/policies.py)
+from cnamctl.policies import CNAM_POLICY_SID
 
 __all__ = ["CNAM_POLICY_SID", "__version__"]

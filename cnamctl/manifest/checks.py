@@ -165,8 +165,12 @@ def _numbers_in_two_business_profiles(
                 continue
             first, k = implied.setdefault(number, (product, i))
             reported = first.kind == product.kind and BY_KIND[first.kind].numbers.exclusive
-            if listed is None and first.business_profile != product.business_profile and not (
-                reported  # already: a number can have only one profile of this kind
+            if (
+                listed is None
+                and first.business_profile != product.business_profile
+                and not (
+                    reported  # already: a number can have only one profile of this kind
+                )
             ):
                 message = (
                     f"phoneNumbers.{i}: {number} is in {first.kind} '{first.name}' "
@@ -201,4 +205,3 @@ def _dangling_references(products: Iterable[TrustProfile], names: set[str]) -> l
         for product in products
         if product.business_profile not in names
     ]
-

@@ -207,9 +207,7 @@ def account_number(e164: str) -> Address:
 _SEGMENT = re.compile(r'\.([a-z][a-z-]*)(?:\["([^"\]]*)"\])?')
 _KIND_OF_QUOTED = {prefix: kind for kind, prefix in _QUOTED.items()}
 _KIND_OF_NAMED = {prefix: kind for kind, prefix in _NAMED.items()}
-_QUOTED_PREFIX = re.compile(
-    r"^(" + "|".join(map(re.escape, _KIND_OF_QUOTED)) + r')\["([^"\]]*)"\]'
-)
+_QUOTED_PREFIX = re.compile(r"^(" + "|".join(map(re.escape, _KIND_OF_QUOTED)) + r')\["([^"\]]*)"\]')
 _NAMED_PREFIX = re.compile(r"^(" + "|".join(map(re.escape, _KIND_OF_NAMED)) + r")\.")
 _NAME = re.compile(NAME_PATTERN)
 

@@ -19,8 +19,8 @@ from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import BusinessProfile, ManifestSet, PruneSettings
 from cnamctl.plan.addresses import PRODUCT_KIND, PROFILE_KIND, Kind, Resource
-from cnamctl.plan.review import APPROVED
 from cnamctl.plan.attributes import declared_title, title_of
+from cnamctl.plan.review import APPROVED
 from cnamctl.policies import CNAM, DEFAULT_POLICIES, SPECS, ProductSpec
 
 
@@ -188,9 +188,9 @@ def describe(
 
     bp_names = _business_profile_names(desired, live)
     for spec in scope:
-        declared = desired.profiles(spec)
+        profiles = desired.profiles(spec)
         for name, products in sorted(by_name[spec.key].items()):
-            if name in declared:
+            if name in profiles:
                 continue
             for product in products:
                 owner = live.business_profile_of(product)

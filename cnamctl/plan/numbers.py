@@ -23,11 +23,11 @@ from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import BusinessProfile, ManifestSet, TrustProfile
 from cnamctl.plan import addresses as addr
+from cnamctl.plan.attributes import declared_title
 from cnamctl.plan.builder import PlanBuilder
 from cnamctl.plan.model import Action, NoticeLevel, is_ref
 from cnamctl.plan.resolve import Resolved
 from cnamctl.plan.review import UNDER_REVIEW
-from cnamctl.plan.attributes import declared_title
 from cnamctl.plan.trust_product import NumberHome
 from cnamctl.policies import BY_KIND, ProductSpec
 
@@ -174,7 +174,9 @@ def plan_product_numbers(
         for pn in sorted(product.number_assignments):
             number = live.numbers.get(pn)
             e164 = number.phone_number if number else pn
-            _unassign(unassign, product, base_of[sid], pn, e164, out, None, "the product is deleted")
+            _unassign(
+                unassign, product, base_of[sid], pn, e164, out, None, "the product is deleted"
+            )
 
 
 def _product_label(name: str, sid: str | None) -> str:

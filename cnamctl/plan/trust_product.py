@@ -144,7 +144,9 @@ def plan_product(
     )
 
 
-def _supersede(p: _Profile, ranked: list[LiveTrustProduct], keep: set[str]) -> list[LiveTrustProduct]:
+def _supersede(
+    p: _Profile, ranked: list[LiveTrustProduct], keep: set[str]
+) -> list[LiveTrustProduct]:
     """The products of the profile's name it does not keep (left by a replacement,
     or duplicates made by two applies at once): emptied and deleted now, except
     those under review, which nothing may touch (60711) until their review ends."""

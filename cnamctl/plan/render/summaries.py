@@ -200,9 +200,9 @@ def _trusted_calling_summary(
         clauses.append((f"new {noun} needs a new, re-vetted product; {spec.kept}",))
     fields = {a.name: a.field for a in spec.end_user.attributes} if spec.end_user else {}
     for row in _of(rows, Action.UPDATE_END_USER):
-        before = row.before if isinstance(row.before, dict) else {}
-        after = row.after if isinstance(row.after, dict) else {}
-        changed = [fields.get(k, k) for k, v in after.items() if str(before.get(k)) != str(v)]
+        was = row.before if isinstance(row.before, dict) else {}
+        now = row.after if isinstance(row.after, dict) else {}
+        changed = [fields.get(k, k) for k, v in now.items() if str(was.get(k)) != str(v)]
         clauses.append((f"{', '.join(changed) or 'end user'} edited in place",))
     for row in _of(rows, Action.UPDATE_TRUST_PRODUCT):
         before, after = _field(row.before, "email"), _field(row.after, "email")

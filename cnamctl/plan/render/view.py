@@ -317,9 +317,7 @@ def by_resource(view: PlanView, blocks: Iterable[Block] | None = None) -> tuple[
     return _sections(view.blocks if blocks is None else blocks, view.stacks)
 
 
-def _sections(
-    blocks: Iterable[Block], stacks: tuple[StackView, ...] = ()
-) -> tuple[Section, ...]:
+def _sections(blocks: Iterable[Block], stacks: tuple[StackView, ...] = ()) -> tuple[Section, ...]:
     sections: dict[tuple[int, str], list[Block]] = {}
     titles: dict[tuple[int, str], Phrase] = {}
     for block in blocks:
