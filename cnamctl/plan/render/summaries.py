@@ -198,11 +198,13 @@ def _trusted_calling_summary(
     elif action is ResourceAction.REPLACE:
         noun = spec.end_user.noun if spec.end_user else "product"
         clauses.append((f"new {noun} needs a new, re-vetted product; {spec.kept}",))
-    fields = {a.name: a.field for a in spec.end_user.attributes} if spec.end_user else {}
+    fields: dict[str, str] = (
+        {a.name: a.field for a in spec.end_user.attributes} if spec.end_user else {}
+    )
     for row in _of(rows, Action.UPDATE_END_USER):
         was = row.before if isinstance(row.before, dict) else {}
         now = row.after if isinstance(row.after, dict) else {}
-        changed = [fields.get(k, k) for k, v in now.items() if str(was.get(k)) != str(v)]
+        changed = [fields.get(str(k), str(k)) for k, v in now.items() if str(was.get(k)) != str(v)]
         clauses.append((f"{', '.join(changed) or 'end user'} edited in place",))
     for row in _of(rows, Action.UPDATE_TRUST_PRODUCT):
         before, after = _field(row.before, "email"), _field(row.after, "email")
