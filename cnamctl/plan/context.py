@@ -21,7 +21,8 @@ from cnamctl.manifest.model import BusinessProfile, ManifestSet, PruneSettings
 from cnamctl.plan.addresses import PRODUCT_KIND, PROFILE_KIND, Kind, Resource
 from cnamctl.plan.attributes import declared_title, title_of
 from cnamctl.plan.review import APPROVED
-from cnamctl.policies import CNAM, DEFAULT_POLICIES, SPECS, ProductSpec
+from cnamctl.manifest.rules import long_code_problem, us_number_problem
+from cnamctl.policies import CNAM, DEFAULT_POLICIES, SPECS, US_LONG_CODE, US_NUMBER, ProductSpec
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class TrustStack:
     business_profile: str  # the BusinessProfile manifest's name
     numbers: tuple[str, ...]  # every number of the business profile, E.164, sorted
     products: tuple[StackProduct, ...]  # in the order of cnamctl.policies.SPECS, then name
+    # per kind (ProductSpec.key), the numbers no product of it may take (toll-free: CNAM)
+    ineligible: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,23 @@ def trust_stacks(desired: ManifestSet, resources: list[ResourceInfo]) -> list[Tr
                         tuple(sorted(profile.phone_numbers)),
                     )
                 )
-        stacks.append(TrustStack(name, tuple(sorted(numbers)), tuple(products)))
+        ineligible = {
+            spec.key: tuple(n for n in sorted(numbers) if _ELIGIBLE[spec.numbers.eligible](n))
+            for spec in SPECS
+        }
+        stacks.append(
+            TrustStack(
+                name,
+                tuple(sorted(numbers)),
+                tuple(products),
+                {key: found for key, found in ineligible.items() if found},
+            )
+        )
     return stacks
+
+
+# why a number may not join a product of a policy (None: it may), per NumberRule.eligible
+_ELIGIBLE = {US_LONG_CODE: long_code_problem, US_NUMBER: us_number_problem}
 
 
 def _status_of(info: ResourceInfo | None) -> str | None:

@@ -191,20 +191,20 @@ class NoticeGroup:
 @dataclass(frozen=True)
 class StackRow:
     """Numbers of a business profile that are in the same products: per kind of
-    product (``StackView.columns``), the name of the profile holding them, or None."""
+    product (``StackView.columns``), the name of the profile holding them, or None;
+    ``gap``: in no product of a kind the business profile uses."""
 
     numbers: tuple[str, ...]
     holders: tuple[str | None, ...]
-
-    @property
-    def complete(self) -> bool:
-        return all(self.holders)
+    gap: bool = False
 
 
 @dataclass(frozen=True)
 class StackColumn:
     label: str  # CNAM, SHAKEN/STIR, Voice Integrity
+    kind: str  # the manifest kind: CnamProfile, ShakenStirProfile, VoiceIntegrityProfile
     products: tuple[StackProduct, ...]  # the business profile's declared profiles of it
+    ineligible: frozenset[str] = frozenset()  # numbers no product of this kind may take
 
 
 @dataclass(frozen=True)
@@ -222,13 +222,13 @@ class StackView:
 
     @property
     def missing(self) -> dict[str, tuple[str, ...]]:
-        """Per kind (label), the numbers in no product of that kind, where any are."""
-        out: dict[str, list[str]] = {}
+        """Per kind in use (label), its numbers in no product of that kind, where any are."""
+        out: dict[str, list[str]] = {c.label: [] for c in self.columns}
         for row in self.rows:
             for column, holder in zip(self.columns, row.holders, strict=True):
-                if holder is None:
-                    out.setdefault(column.label, []).extend(row.numbers)
-        return {label: tuple(sorted(numbers)) for label, numbers in out.items()}
+                if holder is None and column.products:
+                    out[column.label] += [n for n in row.numbers if n not in column.ineligible]
+        return {label: tuple(sorted(numbers)) for label, numbers in out.items() if numbers}
 
 
 @dataclass(frozen=True)
@@ -377,12 +377,30 @@ def build_view(plan: Plan, options: ViewOptions | None = None) -> PlanView:
     )
 
 
+def _by_eligibility(
+    grouped: dict[tuple[str | None, ...], list[str]], columns: tuple[StackColumn, ...]
+) -> Iterable[tuple[tuple[str | None, ...], list[str]]]:
+    """Groups of numbers split where some may not join a kind they are missing from
+    (a toll-free number is not missing from CNAM: it may not be on a CNAM product)."""
+    for key, numbers in grouped.items():
+        split: dict[tuple[bool, ...], list[str]] = {}
+        for n in numbers:
+            split.setdefault(tuple(n in c.ineligible for c in columns), []).append(n)
+        for part in split.values():
+            yield key, part
+
+
 def stack_view(stack: TrustStack) -> StackView:
     """The numbers of ``stack`` grouped by the products they are in: rows where a
     kind of product misses them first, then the complete rows; each by its first
     number."""
     columns = tuple(
-        StackColumn(spec.label, tuple(p for p in stack.products if p.kind == spec.key))
+        StackColumn(
+            spec.label,
+            spec.kind,
+            tuple(p for p in stack.products if p.kind == spec.key),
+            frozenset(stack.ineligible.get(spec.key, ())),
+        )
         for spec in SPECS
     )
     holder: dict[tuple[int, str], str] = {}
@@ -395,8 +413,18 @@ def stack_view(stack: TrustStack) -> StackView:
         key = tuple(holder.get((i, number)) for i in range(len(columns)))
         grouped.setdefault(key, []).append(number)
     rows = sorted(
-        (StackRow(tuple(numbers), key) for key, numbers in grouped.items()),
-        key=lambda r: (r.complete, r.numbers[0]),
+        (
+            StackRow(
+                tuple(numbers),
+                key,
+                any(
+                    h is None and c.products and numbers[0] not in c.ineligible
+                    for h, c in zip(key, columns, strict=True)
+                ),
+            )
+            for key, numbers in _by_eligibility(grouped, columns)
+        ),
+        key=lambda r: (not r.gap, r.numbers[0]),
     )
     return StackView(stack.business_profile, columns, tuple(rows))
 
