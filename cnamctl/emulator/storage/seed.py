@@ -89,6 +89,9 @@ class BusinessProfileSeed(_Model):
     policy_sid: str | None = None  # default: primary for the account's first, else secondary
     phone_numbers: list[str] = []
     sid: Annotated[str | None, Field(pattern=r"^BU[0-9a-fA-F]{32}$")] = None
+    # the attributes of its customer_profile_business_information end user (business_name,
+    # website_url, ...): what reviews of the products on it look at
+    business_information: dict[str, Any] | None = None
 
 
 class TrustProductSeed(_Model):
@@ -381,6 +384,11 @@ class _Seeder:
         )
         self._bundle(sid, CUSTOMER_PROFILE, spec, policy_sid)
         self.profiles[spec.friendly_name] = self.profiles[sid] = sid
+        if spec.business_information is not None:
+            kind = "customer_profile_business_information"
+            self._end_user(
+                sid, kind, f"{spec.friendly_name} Business Information", spec.business_information
+            )
         for value in spec.phone_numbers:
             e164 = self._e164(value)
             if e164 not in self.numbers:
@@ -408,28 +416,26 @@ class _Seeder:
             self._assign_entity(sid, profile_sid)
         attributes = self._end_user_attributes(spec, policy)
         if attributes is not None:
-            end_user_type = policy.end_users[0].type
-            end_user = seeded_sid("IT", self.sid, end_user_type, sid)
             suffix = "CNAM" if spec.policy_sid == CNAM_POLICY_SID else policy.end_users[0].name
-            self.conn.execute(
-                """
-                INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes,
-                    date_created, date_updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    end_user,
-                    self.sid,
-                    f"{spec.friendly_name} {suffix}",
-                    end_user_type,
-                    json.dumps(attributes),
-                    self.now,
-                    self.now,
-                ),
-            )
-            self._assign_entity(sid, end_user)
+            name = f"{spec.friendly_name} {suffix}"
+            self._end_user(sid, policy.end_users[0].type, name, attributes)
         for value in spec.phone_numbers:
             self._trust_product_number(spec, sid, profile_sid, self._e164(value), policy)
+
+    def _end_user(
+        self, bundle_sid: str, end_user_type: str, name: str, attributes: dict[str, Any]
+    ) -> None:
+        """An end user of the bundle, assigned to it."""
+        end_user = seeded_sid("IT", self.sid, end_user_type, bundle_sid)
+        self.conn.execute(
+            """
+            INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes,
+                date_created, date_updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            (end_user, self.sid, name, end_user_type, json.dumps(attributes), self.now, self.now),
+        )
+        self._assign_entity(bundle_sid, end_user)
 
     def _end_user_attributes(self, spec: TrustProductSeed, policy: Policy) -> dict[str, Any] | None:
         """The attributes of the product's seeded end user, checked, or None for none."""
