@@ -268,8 +268,8 @@ def _seed_product(**product: Any) -> dict[str, Any]:
         account(
             ACCOUNT,
             TOKEN,
-            incoming_numbers=LOCAL,
-            business_profiles=[business_profile("Acme Corp", LOCAL)],
+            incoming_numbers=[*LOCAL, CANADIAN],
+            business_profiles=[business_profile("Acme Corp", [*LOCAL, CANADIAN])],
             trust_products=[
                 {"friendly_name": "seeded", "business_profile": "Acme Corp", **product}
             ],
