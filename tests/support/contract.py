@@ -179,7 +179,8 @@ class OpenApi:
 
 
 def _absolute_urls(path: str, body: Any) -> list[str]:
-    """v1 ``url`` fields and meta links must point at https://trusthub.twilio.com."""
+    """v1 ``url`` fields and meta links must point at https://trusthub.twilio.com (an end
+    user's ``attributes`` are the customer's data: a ``website_url`` there is theirs)."""
     if not path.startswith("/v1/"):
         return []
     bad: list[str] = []
@@ -187,7 +188,8 @@ def _absolute_urls(path: str, body: Any) -> list[str]:
     def walk(node: Any, key: str = "") -> None:
         if isinstance(node, dict):
             for k, v in node.items():
-                walk(v, k)
+                if k != "attributes":
+                    walk(v, k)
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)

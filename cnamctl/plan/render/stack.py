@@ -54,7 +54,7 @@ def stack_lines(
             lines += [f"    {n}" for n in row.numbers[1:]]
     for label, numbers in stack.missing.items():
         few = full or len(numbers) <= LIST_NUMBERS_UP_TO
-        shown = ", ".join(numbers) if few else numbers_summary(numbers)
+        shown = ", ".join(numbers) if few else f"{numbers[0]} … {numbers[-1]}"
         text = f"{count_of(len(numbers), 'number')} in no {label} product: {shown}"
         lines += wrap(text, first=f"  {GAP} ", width=width)
     return lines
