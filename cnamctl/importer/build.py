@@ -296,12 +296,19 @@ class _Numbers:
     def for_business_profile(
         self, assignments: Iterable[str], business_profile: str, owner: str
     ) -> list[LiveNumber]:
-        """Numbers to list on the profile: not those its CNAM profiles imply."""
+        """Numbers to list on the profile: not those its imported products imply."""
+        assignments = list(assignments)
+        implied = {
+            pn
+            for pn in assignments
+            if (number := self._live.numbers.get(pn)) is not None
+            and self._implied.get(number.phone_number)
+            and self._member_of.get(number.phone_number) == business_profile
+        }
         kept = []
-        for number in self._eligible(US_LONG_CODE, assignments, owner):
+        listed = [pn for pn in assignments if pn not in implied]
+        for number in self._eligible(US_LONG_CODE, listed, owner):
             e164 = number.phone_number
-            if self._implied.get(e164) and self._member_of.get(e164) == business_profile:
-                continue
             other = self._other_profile(e164, business_profile)
             if other:
                 self._skip(e164, owner, f"already declared by {other}")
