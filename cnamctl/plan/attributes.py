@@ -69,20 +69,17 @@ def _field_of(spec: EndUserSpec, attribute: str) -> str:
     return next(a.field for a in spec.attributes if a.name == attribute)
 
 
-def describe_change(
-    spec: ProductSpec, before: dict[str, Any], after: dict[str, Any]
-) -> tuple[str, str]:
-    """``("'OLD'", "'NEW'")`` for an end user of one attribute (a CNAM display name);
-    per changed field otherwise: ``("useCase 'a'", "useCase 'b'")``."""
+def describe_change(spec: ProductSpec, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """``'OLD' -> 'NEW'`` for an end user of one attribute (a CNAM display name); per
+    changed field otherwise: ``useCase 'a' -> 'b', notes None -> 'x'``."""
     assert spec.end_user is not None
     if len(spec.end_user.attributes) == 1:
         (name,) = after
-        return repr(before.get(name)), repr(after[name])
+        return f"{before.get(name)!r} -> {after[name]!r}"
     changed = [n for n, v in after.items() if not _same(before.get(n), v)] or list(after)
-    fields = [_field_of(spec.end_user, n) for n in changed]
-    old = ", ".join(f"{f} {before.get(n)!r}" for f, n in zip(fields, changed, strict=True))
-    new = ", ".join(f"{f} {after[n]!r}" for f, n in zip(fields, changed, strict=True))
-    return old, new
+    return ", ".join(
+        f"{_field_of(spec.end_user, n)} {before.get(n)!r} -> {after[n]!r}" for n in changed
+    )
 
 
 def shown_attributes(user: LiveEndUser | None, wanted: dict[str, Any]) -> dict[str, Any]:

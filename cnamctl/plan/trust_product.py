@@ -181,9 +181,8 @@ def _replace(p: _Profile, holder: LiveTrustProduct, ranked: list[LiveTrustProduc
     a replacement with the declared content goes through review."""
     assert p.spec.end_user is not None  # without an end user every approved product shows it
     base = addr.replacement(p.name, p.spec)
-    old, new = describe_change(
-        p.spec, shown_attributes(p.live.end_user_of(holder), p.wanted), p.wanted
-    )
+    shown = shown_attributes(p.live.end_user_of(holder), p.wanted)
+    change = describe_change(p.spec, shown, p.wanted)
     # an approved product cannot be edited (60711), so it is never the replacement
     candidates = [x for x in ranked if x is not holder and x.status != APPROVED]
     candidate = _pick(p, candidates) if candidates else None
@@ -193,19 +192,18 @@ def _replace(p: _Profile, holder: LiveTrustProduct, ranked: list[LiveTrustProduc
     noun = p.spec.end_user.noun
     if candidate is None:
         _create(
-            p,
-            base,
-            reason=f"{noun} {old} -> {new} on an approved product needs a re-vetted replacement",
+            p, base, reason=f"{noun} {change} on an approved product needs a re-vetted replacement"
         )
         state = "is created and submitted now"
     else:
         status = _edit(p, candidate, base)
         state = f"is {candidate.sid} ({status})"
-    held = f"{p.spec.held} {old}" if len(p.spec.end_user.attributes) == 1 else p.spec.held
+    single = len(p.spec.end_user.attributes) == 1
+    held = f"{p.spec.held} {next(iter(shown.values()))!r}" if single else p.spec.held
     p.out.notice(
         p.base,
         NoticeLevel.WARNING,
-        f"{noun} change {old} -> {new}: an approved product cannot be edited (Twilio 60711), "
+        f"{noun} change {change}: an approved product cannot be edited (Twilio 60711), "
         f"so it is replaced, at the cost of {p.spec.review_cost}. The replacement {state}; "
         f"numbers stay {held} on {holder.sid} until it is approved, then a later plan moves "
         "them and deletes the old product.",
@@ -306,11 +304,11 @@ def _report_review(
     p: _Profile, product: LiveTrustProduct, base: str, user: LiveEndUser | None
 ) -> None:
     if p.spec.end_user is not None and not p.shows(product):
-        old, new = describe_change(p.spec, shown_attributes(user, p.wanted), p.wanted)
+        change = describe_change(p.spec, shown_attributes(user, p.wanted), p.wanted)
         p.out.notice(
             base,
             NoticeLevel.WARNING,
-            f"{p.spec.end_user.noun} change {old} -> {new} waits: {product.sid} is "
+            f"{p.spec.end_user.noun} change {change} waits: {product.sid} is "
             f"{product.status} (Twilio 60711 forbids edits during review); plan again "
             "after the review",
             location=p.content_location(),
