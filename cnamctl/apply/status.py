@@ -96,7 +96,7 @@ def _read_statuses(
     client: Client, manifests: ManifestSet, with_evaluations: bool
 ) -> list[ProfileStatus]:
     trusthub = client.trusthub.v1
-    specs = [spec for spec in in_scope(manifests) if manifests.profiles(spec)]
+    specs = in_scope(manifests)
     by_name: dict[tuple[str, str], list[Any]] = {}
     for spec in specs:
         listed = trusthub.trust_products.list(policy_sid=spec.policy_sid, page_size=PAGE_SIZE)

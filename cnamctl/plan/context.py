@@ -18,10 +18,10 @@ from functools import cached_property
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import BusinessProfile, ManifestSet, PruneSettings
+from cnamctl.manifest.rules import long_code_problem, us_number_problem
 from cnamctl.plan.addresses import PRODUCT_KIND, PROFILE_KIND, Kind, Resource
 from cnamctl.plan.attributes import declared_title, title_of
 from cnamctl.plan.review import APPROVED
-from cnamctl.manifest.rules import long_code_problem, us_number_problem
 from cnamctl.policies import CNAM, DEFAULT_POLICIES, SPECS, US_LONG_CODE, US_NUMBER, ProductSpec
 
 

@@ -33,7 +33,11 @@ def test_of_two_drafts_the_oldest_is_kept_and_the_other_deleted(tmp_path, world)
     changes = plan.by_address()
     delete = changes[f'cnam.sales.product["{young.sid}"]']
     assert delete.action is Action.DELETE_TRUST_PRODUCT
-    assert changes["cnam.sales.submit"].params == {"trust_product": old.sid, "policy_sid": CNAM_POLICY_SID, "end_user_type": "cnam_information"}
+    assert changes["cnam.sales.submit"].params == {
+        "trust_product": old.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
     assert {c.params.get("trust_product") for c in plan.changes} == {old.sid, young.sid}
 
 

@@ -39,7 +39,11 @@ def test_draft_with_another_name_is_updated_in_place_and_submitted(tmp_path, wor
         {"cnam_display_name": "ACME OLD"},
         {"cnam_display_name": "ACME SALES"},
     )
-    assert submit.params == {"trust_product": product.sid, "policy_sid": CNAM_POLICY_SID, "end_user_type": "cnam_information"}
+    assert submit.params == {
+        "trust_product": product.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
 
 
 def test_draft_that_matches_is_still_submitted(tmp_path, world):
@@ -170,7 +174,11 @@ def test_rejected_replacement_is_fixed_in_place(tmp_path, world):
         "cnam.sales.replacement.end-user",
         "cnam.sales.replacement.submit",
     ]
-    assert plan.changes[1].params == {"trust_product": rejected.sid, "policy_sid": CNAM_POLICY_SID, "end_user_type": "cnam_information"}
+    assert plan.changes[1].params == {
+        "trust_product": rejected.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
 
 
 def test_email_change_on_an_approved_product_is_reported_not_planned(tmp_path, world):
