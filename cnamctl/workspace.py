@@ -27,6 +27,8 @@ from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import Account, ManifestSet
 from cnamctl.plan import compute_plan
 from cnamctl.plan.model import Plan
+from cnamctl.plan.scope import policies_of
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.target import Endpoint
 
 DEFAULT_ACCOUNTS_AT_ONCE = 4  # accounts read, planned or applied at the same time
@@ -99,7 +101,8 @@ def for_each_account(
 def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
     """The account's client and live snapshot, checked to be the account declared."""
     account.client = endpoint.client_for(account.account)
-    account.live = read_snapshot(account.client)
+    policies = policies_of(account.manifests) if account.manifests else DEFAULT_POLICIES
+    account.live = read_snapshot(account.client, policies=policies)
     expected = account.account
     if expected is not None and account.live.account_sid != expected.sid:
         raise CnamctlError(

@@ -60,6 +60,7 @@ from cnamctl.apply.runner import Runner, ThreadRunner
 from cnamctl.errors import Problem
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import ManifestSet
+from cnamctl.plan.addresses import SPEC_OF_KIND
 from cnamctl.plan.model import Action, Change, Plan, is_ref, ref
 from cnamctl.twilio.client import paced
 from cnamctl.twilio.retry import RetryBudget, RetryPolicy
@@ -420,10 +421,15 @@ class Executor:
         return self._product_name(value) if value else None
 
     def _profile(self, change: Change) -> Any:
-        name = self._subject(change)
-        if self.manifests is None or name is None:
+        """The declared profile a change is about (to put findings on its lines): the
+        one its resource names, else the profile of its subject's name."""
+        if self.manifests is None:
             return None
-        return self.manifests.cnam_profiles.get(name)
+        spec = SPEC_OF_KIND.get(change.resource.kind) if change.resource else None
+        if spec is not None and change.resource is not None:
+            return self.manifests.profiles(spec).get(change.resource.name)
+        name = self._subject(change)
+        return next((p for p in self.manifests.trust_profiles() if p.name == name), None)
 
     def _request_counts(self) -> Counter[str]:
         return Counter(self._http.request_counts)

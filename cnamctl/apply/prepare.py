@@ -32,6 +32,7 @@ from cnamctl.manifest.model import Account, ManifestSet, SafetySettings
 from cnamctl.plan.model import Action, Plan
 from cnamctl.plan.safety import check_safety
 from cnamctl.plan.saved import SavedAccount, SavedPlan, StaleObject, stale_objects
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.target import Endpoint
 from cnamctl.workspace import DEFAULT_ACCOUNTS_AT_ONCE, AccountPlan, for_each_account
 
@@ -159,7 +160,8 @@ def _prepare_one(
     replan: str,
 ) -> Prepared:
     client = account.client = endpoint.client_for(account.account)
-    live = account.live = read_snapshot(client)
+    policies = plan.context.policies if plan.context else DEFAULT_POLICIES
+    live = account.live = read_snapshot(client, policies=policies)
     if plan.account_sid != live.account_sid:  # checked before anything else is compared
         raise UnsafePlanError(
             f"{path} holds the plan of another account: {account.name} is "

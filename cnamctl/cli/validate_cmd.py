@@ -10,6 +10,7 @@ import click
 from cnamctl.cli.options import paths_argument
 from cnamctl.errors import ManifestError, Problem
 from cnamctl.manifest import ManifestSet, load_workspace, manifest_json_schema
+from cnamctl.policies import SPECS
 
 
 @click.command()
@@ -67,7 +68,7 @@ def _resources(manifests: ManifestSet) -> str:
     """``5 resources: 1 BusinessProfile, 2 CnamProfile, 2 OutgoingCallerId``."""
     counts = {
         "BusinessProfile": len(manifests.business_profiles),
-        "CnamProfile": len(manifests.cnam_profiles),
+        **{spec.kind: len(manifests.profiles(spec)) for spec in SPECS},
         "OutgoingCallerId": len(manifests.caller_ids),
         "Settings": 1 if manifests.settings else 0,
     }

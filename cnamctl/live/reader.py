@@ -1,22 +1,21 @@
 """Read the live snapshot through the twilio SDK: list calls only, concurrently.
 
 Every collection is read with list calls at PageSize 1000 (never one GET per
-resource), as plain JSON pages (``pages.py``). The five top-level collections
-are read at once; then the per-profile and per-product assignment lists, also at
-once. Concurrency is bounded by ``max_workers``; every request is bounded by the
+resource), as plain JSON pages (``pages.py``). The top-level collections (one
+trust-product list per policy read) are read at once; then the per-profile and
+per-product assignment lists, also at once. Concurrency is bounded by ``max_workers``; every request is bounded by the
 HTTP client's timeout and read-retry budget. A trust product deleted while it is
 being read (its assignment lists answer 404) is left out, as if read a moment later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.live.model import (
     LiveBusinessProfile,
     LiveCallerId,
@@ -26,6 +25,7 @@ from cnamctl.live.model import (
     Snapshot,
 )
 from cnamctl.live.pages import API_2010, TRUSTHUB, Record, Shape, list_all
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.failures import access_error
 
 # What planning reads from each list's records (pages.py refuses records without it).
@@ -41,8 +41,13 @@ ENTITY_ASSIGNMENT = Shape(("sid", "object_sid"))
 ENDPOINT_ASSIGNMENT = Shape(("sid", "channel_endpoint_sid"))
 
 
-def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
-    """Read numbers, business profiles, CNAM products, end users and caller IDs."""
+def read_snapshot(
+    client: Client, *, max_workers: int = 16, policies: Sequence[str] = DEFAULT_POLICIES
+) -> Snapshot:
+    """Read numbers, business profiles, end users, caller IDs, and the trust products
+    of ``policies`` (one PolicySid-filtered list each; the plan's policies come from
+    ``cnamctl.plan.scope``, the default is the CNAM policy alone)."""
+    policies = tuple(dict.fromkeys(policies))
     account = f"{API_2010}/2010-04-01/Accounts/{client.account_sid}"
     hub = f"{TRUSTHUB}/v1"
 
@@ -55,10 +60,16 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
         numbers_f = read(f"{account}/IncomingPhoneNumbers.json", NUMBER, "incoming_phone_numbers")
         callers_f = read(f"{account}/OutgoingCallerIds.json", CALLER_ID, "outgoing_caller_ids")
         profiles_f = read(f"{hub}/CustomerProfiles", BUSINESS_PROFILE)
-        products_f = read(f"{hub}/TrustProducts", TRUST_PRODUCT, PolicySid=CNAM_POLICY_SID)
+        products_f = [
+            read(f"{hub}/TrustProducts", TRUST_PRODUCT, PolicySid=policy) for policy in policies
+        ]
         users_f = read(f"{hub}/EndUsers", END_USER)
 
-        profiles, products = _result(profiles_f), _result(products_f)
+        profiles = _result(profiles_f)
+        # the filter is the server's; a product of another policy is never kept
+        products = [
+            p for future in products_f for p in _result(future) if p.get("policy_sid") in policies
+        ]
         bp_numbers = {
             p["sid"]: read(
                 f"{hub}/CustomerProfiles/{p['sid']}/ChannelEndpointAssignments",
@@ -77,7 +88,7 @@ def read_snapshot(client: Client, *, max_workers: int = 16) -> Snapshot:
             for p in products
         }
 
-        snapshot = Snapshot(account_sid=client.account_sid)
+        snapshot = Snapshot(account_sid=client.account_sid, policies=policies)
         for n in _result(numbers_f):
             snapshot.numbers[n["sid"]] = LiveNumber(
                 sid=n["sid"],

@@ -207,7 +207,8 @@ class OpenApi:
 
 def _absolute_urls(path: str, body: Any) -> list[str]:
     """v1 ``url`` fields and meta links must point at https://trusthub.twilio.com, v2
-    (Lookup) ones at https://lookups.twilio.com (``URL_BASES``)."""
+    (Lookup) ones at https://lookups.twilio.com (``URL_BASES``); an end user's
+    ``attributes`` are the customer's data (a ``website_url`` there is theirs)."""
     base = next((b for prefix, b in URL_BASES.items() if path.startswith(prefix)), None)
     if base is None:
         return []
@@ -216,7 +217,8 @@ def _absolute_urls(path: str, body: Any) -> list[str]:
     def walk(node: Any, key: str = "") -> None:
         if isinstance(node, dict):
             for k, v in node.items():
-                walk(v, k)
+                if k != "attributes":
+                    walk(v, k)
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
