@@ -29,7 +29,7 @@ from cnamctl.plan.model import Action, NoticeLevel, is_ref
 from cnamctl.plan.resolve import Resolved
 from cnamctl.plan.review import UNDER_REVIEW
 from cnamctl.plan.trust_product import NumberHome
-from cnamctl.policies import BY_KIND, ProductSpec
+from cnamctl.policies import ProductSpec
 
 
 def plan_business_profile_numbers(
@@ -68,8 +68,7 @@ def plan_business_profile_numbers(
                     after=profile.friendly_name,
                     reason="declared on the business profile"
                     if isinstance(where, BusinessProfile)
-                    else f"{BY_KIND[where.kind].label} numbers must first belong to the "
-                    "business profile",
+                    else "a trust product's numbers must first belong to its business profile",
                     location=location,
                 )
 
