@@ -86,7 +86,12 @@ def plan(
         results = plan_accounts(sets, endpoint)
     if out:
         _save(results, out, paths)
-    options = ViewOptions(full=full, review_max_age=review_max_age, now=datetime.now(UTC))
+    options = ViewOptions(
+        full=full,
+        review_max_age=review_max_age,
+        now=datetime.now(UTC),
+        command=hint("plan", *paths),
+    )
     _render(results, fmt, options)
     if not is_quiet():
         advice = verification_hint((r.plan for r in results), paths)

@@ -91,22 +91,22 @@ def draw(view: PlanView, *, max_chars: int = MAX_CHARS) -> str:
         for i, block in enumerate(blocks[: len(steps)]):
             steps[i] = _details(block, view, numbers=share)
     parts = [*head, *verdict]
-    parts += _kept(kept_overview, overview, "\n\n")
+    parts += _kept(kept_overview, overview, "\n\n", view)
     if notices.items:
         parts.append("### Notices")
-        parts += _kept(kept_notices, notices, "\n")
+        parts += _kept(kept_notices, notices, "\n", view)
     if blocks:
         parts.append("### API steps")
-        parts += _kept(steps, _Part([""] * len(blocks), "object's steps"), "\n\n")
+        parts += _kept(steps, _Part([""] * len(blocks), "object's steps"), "\n\n", view)
     parts += counts
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _kept(kept: list[str], part: _Part, joiner: str) -> list[str]:
+def _kept(kept: list[str], part: _Part, joiner: str, view: PlanView) -> list[str]:
     """What was kept of a part, and a note on what was left out."""
     out = [joiner.join(kept)]
     if len(part.items) > len(kept):
-        out.append(_left_out(len(part.items) - len(kept), part.noun))
+        out.append(_left_out(len(part.items) - len(kept), part.noun, view.options.command))
     return out
 
 
@@ -218,7 +218,7 @@ def _details(block: Block, view: PlanView, *, numbers: int = 0) -> str:
     text = "\n".join([f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence])
     if numbers:
         for step in block.steps:
-            listing = _number_list(step, numbers) if _listed(step) else ""
+            listing = _number_list(step, numbers, view.options.command) if _listed(step) else ""
             if listing:
                 text += "\n\n" + listing
     return text + "\n\n</details>"
@@ -232,7 +232,7 @@ def _listed(step: Step) -> bool:
 NUMBERS_PER_LINE = 7  # 7 E.164 numbers and spaces fit 100 columns
 
 
-def _number_list(step: Step, room: int) -> str:
+def _number_list(step: Step, room: int, command: str) -> str:
     header = (
         f"All {len(step.numbers):,} numbers of `{step.action.value}` on {inline_code(step.part)}:"
     )
@@ -246,7 +246,7 @@ def _number_list(step: Step, room: int) -> str:
         return ""
     more = len(numbers) - min(len(numbers), len(kept) * NUMBERS_PER_LINE)
     tail = (
-        f"\n\n_{more:,} more not shown here; `cnamctl plan --format json` lists them all._"
+        f"\n\n_{more:,} more not shown here; `{command} --format json` lists them all._"
         if more
         else ""
     )
@@ -257,14 +257,14 @@ def _number_list(step: Step, room: int) -> str:
 # --- fitting ---------------------------------------------------------------------------
 
 
-def _left_out(count: int, noun: str) -> str:
+def _left_out(count: int, noun: str, command: str) -> str:
     plural = noun if count == 1 else noun + "s"
     if noun == "object's steps":
         plural = noun if count == 1 else "objects' steps"
     return (
         f"_{count:,} more {plural} not shown: the full plan does not fit in one comment "
         f"(GitHub allows {GITHUB_COMMENT_LIMIT:,} characters). "
-        "Run `cnamctl plan` or see the job log for all of it._"
+        f"Run `{command} --full` or see the job log for all of it._"
     )
 
 

@@ -243,6 +243,7 @@ class ViewOptions:
     full: bool = False  # every notice, number and unchanged object, not summaries
     review_max_age: timedelta | None = None  # longer in review counts as drift
     now: datetime | None = None  # for review ages (default: the current time)
+    command: str = "cnamctl plan"  # how this plan was made, for hints a reader can run
 
 
 @dataclass(frozen=True)

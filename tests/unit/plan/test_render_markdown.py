@@ -145,6 +145,24 @@ def test_many_objects_are_cut_with_a_note():
     assert re.search(r"_[\d,]+ more object groups? not shown|_[\d,]+ more objects' steps", text)
 
 
+def test_what_was_left_out_names_the_command_that_shows_it(tmp_path):
+    """A reviewer reads the comment, not the job: the hint is the command the job ran."""
+    plan = Plan(
+        ACCOUNT,
+        changes=[
+            Change(f'caller-id["+1650{i:07d}"]', Action.UPDATE_CALLER_ID, after="x" * 300)
+            for i in range(3_000)
+        ],
+    )
+    command = "cnamctl plan --api-url https://proxy.example manifests/prod"
+    text = render_markdown(plan, options=ViewOptions(command=command))
+    assert f"Run `{command} --full` or see the job log" in text
+    numbers = render_markdown(
+        render_world.many_numbers(tmp_path, 10_000), options=ViewOptions(command=command)
+    )
+    assert f"more not shown here; `{command} --format json` lists them all" in numbers
+
+
 def test_a_plan_that_fits_is_not_cut(tmp_path):
     text = render_markdown(render_world.many_numbers(tmp_path, 300))
     assert "not shown" not in text
