@@ -438,7 +438,15 @@ class Executor:
 _RERUN = "re-running apply reads back before writing, so it is safe"
 
 
+INVALID_OBJECT = 22205  # Twilio: "Attempting to assign invalid object_sid to Bundle"
+
+
 def _hint(failure: Failure, params: Mapping[str, Any]) -> str:
+    if failure.code == INVALID_OBJECT and "object" in params:
+        return (
+            f" ({params['object']} does not exist: deleted since the plan was made, e.g. "
+            "as redundant by another apply; plan again)"
+        )
     if failure.status == 404 and "trust_product" in params:
         return (
             f" (trust product {params['trust_product']} no longer exists: deleted since the "

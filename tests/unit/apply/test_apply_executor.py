@@ -211,6 +211,16 @@ def test_a_failing_read_back_is_retried_and_never_followed_by_a_blind_write():
     assert r.ok and r.read_back
 
 
+def test_an_object_deleted_by_another_apply_is_named_as_such():
+    """Another apply removed the end user this run adopted (it found it redundant):
+    the assignment is refused with 22205 and nothing reads back as in effect."""
+    script = Script([rest(400, 22205)], reads=[None])
+    plan = one(Action.ASSIGN_ENTITY, object="IT" + "7" * 32)
+    r = executor(plan, {Action.ASSIGN_ENTITY: script}).run().changes[0]
+    assert r.outcome is Outcome.FAILED
+    assert f"IT{'7' * 32} does not exist: deleted since the plan was made" in r.message
+
+
 def test_rejection_is_resolved_by_read_back_when_already_done():
     script = Script([rest(400, 22205)], reads=[Done(sid="RA9", created=True)])
     r = run_one(script)
