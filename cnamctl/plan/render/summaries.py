@@ -59,6 +59,19 @@ def _cnam_summary(
     for row in _of(rows, Action.UPDATE_END_USER):
         before, after = _display_names(row)
         clauses.append(("display name ", Value(before), " -> ", Value(after), " (edited in place)"))
+    clauses += _product_changes(rows, assigned, "branded")
+    if not rows:
+        clauses.append(_cnam_state(info))
+    elif not clauses:
+        clauses.append(_generic_summary(resource, info, rows, action))
+    return _join(clauses)
+
+
+def _product_changes(rows: list[Row], assigned: list[Row], held: str) -> list[Phrase]:
+    """What any trust product's rows do besides its creation and its end user: the
+    email, numbers moving here or newly ``held`` (branded, signed, ...), numbers
+    unassigned, superseded products deleted, the submission."""
+    clauses: list[Phrase] = []
     for row in _of(rows, Action.UPDATE_TRUST_PRODUCT):
         before, after = _field(row.before, "email"), _field(row.after, "email")
         clauses.append(("email ", Value(before), " -> ", Value(after)))
@@ -66,8 +79,8 @@ def _cnam_summary(
     if moves:
         clauses.append((f"{count_of(len(moves), 'number')} move here",))
     if len(assigned) > len(moves):
-        clauses.append((f"{count_of(len(assigned) - len(moves), 'more number')} branded",))
-    unassigned = _of(rows, Action.UNASSIGN_CNAM_NUMBER)
+        clauses.append((f"{count_of(len(assigned) - len(moves), 'more number')} {held}",))
+    unassigned = [r for r in rows if r.action in UNASSIGNS_NUMBER]
     if unassigned:
         clauses.append((f"{count_of(len(unassigned), 'number')} unassigned",))
     deleted = _of(rows, Action.DELETE_TRUST_PRODUCT)
@@ -75,11 +88,7 @@ def _cnam_summary(
         clauses.append((f"{count_of(len(deleted), 'superseded product')} emptied and deleted",))
     if _of(rows, Action.SUBMIT_FOR_REVIEW):
         clauses.append((GOES_TO_REVIEW,))
-    if not rows:
-        clauses.append(_cnam_state(info))
-    elif not clauses:
-        clauses.append(_generic_summary(resource, info, rows, action))
-    return _join(clauses)
+    return clauses
 
 
 def _cnam_state(info: ResourceInfo | None) -> Phrase:
@@ -206,22 +215,7 @@ def _trusted_calling_summary(
         now = row.after if isinstance(row.after, dict) else {}
         changed = [fields.get(str(k), str(k)) for k, v in now.items() if str(was.get(k)) != str(v)]
         clauses.append((f"{', '.join(changed) or 'end user'} edited in place",))
-    for row in _of(rows, Action.UPDATE_TRUST_PRODUCT):
-        before, after = _field(row.before, "email"), _field(row.after, "email")
-        clauses.append(("email ", Value(before), " -> ", Value(after)))
-    moves = [r for r in assigned if r.before is not None]
-    if moves:
-        clauses.append((f"{count_of(len(moves), 'number')} move here",))
-    if len(assigned) > len(moves):
-        clauses.append((f"{count_of(len(assigned) - len(moves), 'more number')} {spec.held}",))
-    unassigned = [r for r in rows if r.action in UNASSIGNS_NUMBER]
-    if unassigned:
-        clauses.append((f"{count_of(len(unassigned), 'number')} unassigned",))
-    deleted = _of(rows, Action.DELETE_TRUST_PRODUCT)
-    if deleted:
-        clauses.append((f"{count_of(len(deleted), 'superseded product')} emptied and deleted",))
-    if _of(rows, Action.SUBMIT_FOR_REVIEW):
-        clauses.append((GOES_TO_REVIEW,))
+    clauses += _product_changes(rows, assigned, spec.held)
     if not rows:
         clauses.append(_trusted_calling_state(spec.held, info))
     elif not clauses:
