@@ -61,7 +61,7 @@ def _cnam_summary(
         clauses.append(("display name ", Value(before), " -> ", Value(after), " (edited in place)"))
     clauses += _product_changes(rows, assigned, "branded")
     if not rows:
-        clauses.append(_cnam_state(info))
+        clauses.append(_product_state(info, "branded", show_title=True))
     elif not clauses:
         clauses.append(_generic_summary(resource, info, rows, action))
     return _join(clauses)
@@ -91,10 +91,10 @@ def _product_changes(rows: list[Row], assigned: list[Row], held: str) -> list[Ph
     return clauses
 
 
-def _cnam_state(info: ResourceInfo | None) -> Phrase:
-    """What an unchanged CNAM profile is: approved, in review or rejected."""
+def _product_state(info: ResourceInfo | None, held: str, *, show_title: bool) -> Phrase:
+    """What an unchanged trust profile is: approved, in review or rejected; with
+    ``show_title`` (CNAM: the display name) the approved title is named."""
     products = info.products if info else ()
-    numbers = count_of(info.numbers, "number") if info else "its numbers"
     rejected = [p for p in products if p.status == REJECTED]
     waiting = [p for p in products if p.status in UNDER_REVIEW]
     if rejected:
@@ -103,11 +103,13 @@ def _cnam_state(info: ResourceInfo | None) -> Phrase:
         return (f"{waiting[0].status} at Twilio; nothing to do until the review ends",)
     if info is None:
         return ("nothing to change",)
-    shown = info.title or None
     approved = [p for p in products if p.status == APPROVED]
     status = approved[0].status if approved else (products[0].status if products else "unknown")
-    if shown:
-        return ("unchanged: ", Value(shown), f" on {numbers} ({status})")
+    numbers = count_of(info.numbers, "number")
+    if not show_title:
+        return (f"unchanged: {numbers} {held} ({status})",)
+    if info.title:
+        return ("unchanged: ", Value(info.title), f" on {numbers} ({status})")
     return (f"unchanged ({status})",)
 
 
@@ -217,25 +219,10 @@ def _trusted_calling_summary(
         clauses.append((f"{', '.join(changed) or 'end user'} edited in place",))
     clauses += _product_changes(rows, assigned, spec.held)
     if not rows:
-        clauses.append(_trusted_calling_state(spec.held, info))
+        clauses.append(_product_state(info, spec.held, show_title=False))
     elif not clauses:
         clauses.append(_generic_summary(resource, info, rows, action))
     return _join(clauses)
-
-
-def _trusted_calling_state(held: str, info: ResourceInfo | None) -> Phrase:
-    products = info.products if info else ()
-    rejected = [p for p in products if p.status == REJECTED]
-    waiting = [p for p in products if p.status in UNDER_REVIEW]
-    if rejected:
-        return ("rejected by Twilio: fix the manifest, the next apply submits it again",)
-    if waiting:
-        return (f"{waiting[0].status} at Twilio; nothing to do until the review ends",)
-    if info is None:
-        return ("nothing to change",)
-    approved = [p for p in products if p.status == APPROVED]
-    status = approved[0].status if approved else (products[0].status if products else "unknown")
-    return (f"unchanged: {count_of(info.numbers, 'number')} {held} ({status})",)
 
 
 def _product_summary(
