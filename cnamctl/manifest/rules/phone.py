@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from functools import cache
 
 import phonenumbers
@@ -233,43 +235,31 @@ def read_caller_id(text: str) -> tuple[str | None, str | None]:
 def read_long_code(text: str) -> tuple[str | None, str | None]:
     """``(E.164, None)`` for a US standard long code (the only numbers CNAM
     accepts), or ``(None, why not)``."""
-    try:
-        e164 = _e164_of(text)
-    except _Refused as refused:
-        return None, str(refused)
-    kind = _us_type(e164)
-    if kind in _LONG_CODE_TYPES:
-        return e164, None
-    if kind is not None:
-        return None, _type_problem(text, kind)
-    number = _parse(e164)
-    problem = _invalid(text, number)
-    if problem:
-        return None, problem
-    assert number is not None
-    region = phonenumbers.region_code_for_number(number)
-    if region == "CA":
-        return None, f"{cite(text)} is a Canadian number; CNAM supports US numbers only"
-    if region != DEFAULT_REGION:
-        return None, (
-            f"{cite(text)} is not a US number (region {region}); CNAM supports US numbers only"
-        )
-    return None, _type_problem(text, phonenumbers.number_type(number))
+    return _read_us(text, _LONG_CODE_TYPES, _type_problem, "CNAM supports US numbers only")
 
 
 def read_us_number(text: str) -> tuple[str | None, str | None]:
     """``(E.164, None)`` for a US standard long code or toll-free number (the numbers
     SHAKEN/STIR and Voice Integrity products take), or ``(None, why not)``."""
+    return _read_us(
+        text, _LONG_CODE_TYPES | {PhoneNumberType.TOLL_FREE}, _us_type_problem, _US_NUMBERS_ONLY
+    )
+
+
+def _read_us(
+    text: str, accepted: AbstractSet[int], type_problem: Callable[[str, int], str], only: str
+) -> tuple[str | None, str | None]:
+    """A US number of one of the ``accepted`` types; ``type_problem`` says why another
+    type is refused, ``only`` what is accepted (for numbers of other countries)."""
     try:
         e164 = _e164_of(text)
     except _Refused as refused:
         return None, str(refused)
     kind = _us_type(e164)
-    if kind in _LONG_CODE_TYPES or kind == PhoneNumberType.TOLL_FREE:
+    if kind in accepted:
         return e164, None
     if kind is not None:
-        label = _TYPE_LABELS.get(kind, "special-purpose")
-        return None, f"{cite(text)} is a {label} number; {_US_NUMBERS_ONLY}"
+        return None, type_problem(text, kind)
     number = _parse(e164)
     problem = _invalid(text, number)
     if problem:
@@ -277,8 +267,15 @@ def read_us_number(text: str) -> tuple[str | None, str | None]:
     assert number is not None
     region = phonenumbers.region_code_for_number(number)
     if region == "CA":
-        return None, f"{cite(text)} is a Canadian number; {_US_NUMBERS_ONLY}"
-    return None, f"{cite(text)} is not a US number (region {region}); {_US_NUMBERS_ONLY}"
+        return None, f"{cite(text)} is a Canadian number; {only}"
+    if region != DEFAULT_REGION:
+        return None, f"{cite(text)} is not a US number (region {region}); {only}"
+    return None, type_problem(text, phonenumbers.number_type(number))
+
+
+def _us_type_problem(text: str, kind: int) -> str:
+    label = _TYPE_LABELS.get(kind, "special-purpose")
+    return f"{cite(text)} is a {label} number; {_US_NUMBERS_ONLY}"
 
 
 def _type_problem(text: str, kind: int) -> str:
