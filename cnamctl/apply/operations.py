@@ -92,6 +92,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from cnamctl import CNAM_POLICY_SID
+from cnamctl.apply.defaults import DEFAULT_SETTLE_SECONDS
 from cnamctl.apply.evaluation import Finding, findings
 from cnamctl.live.model import LiveEndUser, Snapshot
 from cnamctl.plan.model import Action
@@ -101,9 +102,6 @@ Params = Mapping[str, Any]
 PAGE_SIZE = 1000
 CNAM_END_USER_TYPE = "cnam_information"
 REVIEWED = frozenset({APPROVED, REJECTED})
-
-
-DEFAULT_SETTLE_SECONDS = 2.0
 
 
 @dataclass

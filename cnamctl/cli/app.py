@@ -1,10 +1,18 @@
-"""The click group and the single place where errors become exit codes."""
+"""The click group and the single place where errors become exit codes.
+
+Commands load lazily: the group knows each command's name and module
+(``COMMANDS``) and imports a module only when its command is asked for, and each
+command module imports the twilio SDK, pydantic and rich inside its functions,
+so ``cnamctl --help`` and shell completion start without them
+(tests/unit/cli/test_lazy_imports.py holds them to it).
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 import click
@@ -16,9 +24,36 @@ from cnamctl.errors import CnamctlError, ManifestError
 USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
 
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("cnamctl.cli.apply_cmd", "apply"),
+    "emulator": ("cnamctl.cli.emulator_cmd", "emulator"),
+    "import": ("cnamctl.cli.import_cmd", "import_"),
+    "plan": ("cnamctl.cli.plan_cmd", "plan"),
+    "schema": ("cnamctl.cli.validate_cmd", "schema"),
+    "status": ("cnamctl.cli.status_cmd", "status"),
+    "validate": ("cnamctl.cli.validate_cmd", "validate"),
+    "verify-caller-ids": ("cnamctl.cli.verify_cmd", "verify_caller_ids"),
+}
+"""Command name -> (module, attribute): a new command is one line here."""
+
+
 class CnamctlGroup(click.Group):
     """Maps every CnamctlError to a message on stderr and its exit code, and
-    command-line usage errors to exit code 1."""
+    command-line usage errors to exit code 1. Its commands are ``COMMANDS``, each
+    imported when first asked for (``-v``/``-q`` added to it then)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = self.commands.get(cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            found = getattr(import_module(module), attribute)
+            assert isinstance(found, click.Command)
+            _add_global_options(found)
+            self.add_command(found, cmd_name)
+        return found
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -116,7 +151,8 @@ def main() -> None:
 
 def _add_global_options(command: click.Command) -> None:
     """``-v``/``-q`` on ``command`` and, for a group, on every command below it; each
-    leaf command configures logging when it runs."""
+    leaf command configures logging when it runs (the group's own are added once,
+    below)."""
     command.params.extend(verbosity_params())
     if isinstance(command, click.Group):
         for sub in command.commands.values():
@@ -125,26 +161,4 @@ def _add_global_options(command: click.Command) -> None:
         command.callback = _with_logging(command.callback)
 
 
-def _register() -> None:
-    from cnamctl.cli import (
-        apply_cmd,
-        emulator_cmd,
-        import_cmd,
-        plan_cmd,
-        status_cmd,
-        validate_cmd,
-        verify_cmd,
-    )
-
-    main.add_command(validate_cmd.validate)
-    main.add_command(validate_cmd.schema)
-    main.add_command(plan_cmd.plan)
-    main.add_command(apply_cmd.apply)
-    main.add_command(status_cmd.status)
-    main.add_command(emulator_cmd.emulator)
-    main.add_command(import_cmd.import_)
-    main.add_command(verify_cmd.verify_caller_ids)
-    _add_global_options(main)
-
-
-_register()
+main.params.extend(verbosity_params())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cnamctl.cli.options import hint, is_quiet, target_options
-from cnamctl.importer import ImportResult, build_import, render_files, write_import
-from cnamctl.live.reader import read_snapshot
-from cnamctl.manifest.model import BusinessProfile, CnamProfile, OutgoingCallerId
-from cnamctl.twilio.target import open_target
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.importer import ImportResult
 
 
 @click.command("import")
@@ -31,6 +31,10 @@ def import_(api_url: str | None, embedded: bool, out_dir: Path, force: bool) -> 
     profiles) and caller-ids.yaml. What cannot be declared is listed on
     stderr and left alone. `cnamctl plan DIR` right after shows no changes.
     """
+    from cnamctl.importer import build_import, render_files, write_import
+    from cnamctl.live.reader import read_snapshot
+    from cnamctl.twilio.target import open_target
+
     with open_target(api_url, embedded) as target:
         live = read_snapshot(target.client)
     result = build_import(live)
@@ -44,6 +48,8 @@ def import_(api_url: str | None, embedded: bool, out_dir: Path, force: bool) -> 
 
 
 def _summary(result: ImportResult, files: int, out_dir: Path) -> str:
+    from cnamctl.manifest.model import BusinessProfile, CnamProfile, OutgoingCallerId
+
     counts = (
         (result.count(BusinessProfile), "business profile"),
         (result.count(CnamProfile), "CNAM profile"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,19 +17,10 @@ from cnamctl.cli.options import (
 )
 from cnamctl.cli.verify_cmd import verification_hint
 from cnamctl.errors import ManifestError
-from cnamctl.manifest import load_workspace
-from cnamctl.plan.render import render_markdown, render_text
-from cnamctl.plan.render.accounts import (
-    AccountSection,
-    render_accounts_json,
-    render_accounts_markdown,
-    render_accounts_text,
-)
-from cnamctl.plan.render.view import ViewOptions
-from cnamctl.plan.review import not_as_declared, parse_age
-from cnamctl.plan.saved import SavedAccount, save_plans
-from cnamctl.twilio.target import open_endpoint
-from cnamctl.workspace import AccountPlan, named, plan_accounts
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.plan.render.view import ViewOptions
+    from cnamctl.workspace import AccountPlan
 
 EXIT_CHANGES = 2
 
@@ -80,6 +72,12 @@ def plan(
     Manifests of several accounts (Account documents) are planned concurrently and
     shown grouped by account; an account that fails is reported beside the others.
     """
+    from cnamctl.manifest import load_workspace
+    from cnamctl.plan.render.view import ViewOptions
+    from cnamctl.plan.review import not_as_declared
+    from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import plan_accounts
+
     sets = load_workspace(paths)
     with open_endpoint(api_url, embedded) as endpoint:
         results = plan_accounts(sets, endpoint)
@@ -109,6 +107,8 @@ def _age(value: str | None) -> timedelta | None:
     """``--review-max-age`` as a timedelta; a bad value is a usage error."""
     if value is None:
         return None
+    from cnamctl.plan.review import parse_age
+
     try:
         return parse_age(value)
     except ValueError as err:
@@ -118,6 +118,8 @@ def _age(value: str | None) -> timedelta | None:
 def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
     """Every account in one file; an account that could not be planned is saved
     with its error, so applying the file reports it instead of skipping it silently."""
+    from cnamctl.plan.saved import SavedAccount, save_plans
+
     saved = []
     for r in results:
         if r.plan is not None and r.live is not None:
@@ -130,6 +132,15 @@ def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
 def _render(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
     """JSON is always a list of accounts; text and markdown show a section per
     account when the accounts are named (``workspace.named``)."""
+    from cnamctl.plan.render import render_markdown, render_text
+    from cnamctl.plan.render.accounts import (
+        AccountSection,
+        render_accounts_json,
+        render_accounts_markdown,
+        render_accounts_text,
+    )
+    from cnamctl.workspace import named
+
     sections = [
         AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
     ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from cnamctl.cli.options import paths_argument
 from cnamctl.errors import ManifestError, Problem
-from cnamctl.manifest import ManifestSet, load_manifests, manifest_json_schema
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.manifest import ManifestSet
 
 
 @click.command()
@@ -28,6 +31,8 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
     Every problem is reported as file:line: message; the exit status is 1 if
     there is any.
     """
+    from cnamctl.manifest import load_manifests
+
     try:
         manifests = load_manifests(paths)
     except ManifestError as err:
@@ -50,6 +55,8 @@ def schema() -> None:
     \b
     # yaml-language-server: $schema=cnamctl.schema.json
     """
+    from cnamctl.manifest import manifest_json_schema
+
     click.echo(json.dumps(manifest_json_schema(), indent=2))
 
 
