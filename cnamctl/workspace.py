@@ -22,6 +22,7 @@ from typing import Protocol
 from twilio.rest import Client
 
 from cnamctl.errors import CnamctlError
+from cnamctl.live.early import EarlyRead
 from cnamctl.live.model import Snapshot
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import Account, ManifestSet
@@ -103,13 +104,22 @@ def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
     return account.live
 
 
-def plan_accounts(sets: Sequence[ManifestSet], endpoint: Endpoint) -> list[AccountPlan]:
+def plan_accounts(
+    sets: Sequence[ManifestSet], endpoint: Endpoint, early: EarlyRead | None = None
+) -> list[AccountPlan]:
+    """``early``: the environment's account, read while ``sets`` loaded: the snapshot
+    of the unnamed account; dropped when the manifests name accounts (live/early.py)."""
     results = [AccountPlan.of(s) for s in sets]
-    for_each_account(results, lambda r: _plan_one(r, endpoint))
+    if early is not None and named(results):
+        early.abandon()
+        early = None
+    for_each_account(results, lambda r: _plan_one(r, endpoint, early))
     return results
 
 
-def _plan_one(result: AccountPlan, endpoint: Endpoint) -> None:
+def _plan_one(result: AccountPlan, endpoint: Endpoint, early: EarlyRead | None = None) -> None:
     assert result.manifests is not None
-    live = connect(result, endpoint)
+    if early is not None:
+        result.client, result.live = early.take()
+    live = result.live or connect(result, endpoint)
     result.plan = compute_plan(result.manifests, live)

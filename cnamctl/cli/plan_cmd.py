@@ -72,15 +72,24 @@ def plan(
     Manifests of several accounts (Account documents) are planned concurrently and
     shown grouped by account; an account that fails is reported beside the others.
     """
-    from cnamctl.manifest import load_workspace
+    from cnamctl.live.early import EarlyRead
+    from cnamctl.twilio.target import open_endpoint
+
+    with open_endpoint(api_url, embedded) as endpoint:
+        early = EarlyRead.start(paths, endpoint)  # reading while the manifests load
+        from cnamctl.manifest import load_workspace
+        from cnamctl.workspace import plan_accounts
+
+        try:
+            sets = load_workspace(paths)
+        except BaseException:
+            if early is not None:
+                early.abandon()
+            raise
+        results = plan_accounts(sets, endpoint, early)
     from cnamctl.plan.render.view import ViewOptions
     from cnamctl.plan.review import not_as_declared
-    from cnamctl.twilio.target import open_endpoint
-    from cnamctl.workspace import plan_accounts
 
-    sets = load_workspace(paths)
-    with open_endpoint(api_url, embedded) as endpoint:
-        results = plan_accounts(sets, endpoint)
     if out:
         _save(results, out, paths)
     options = ViewOptions(full=full, review_max_age=review_max_age, now=datetime.now(UTC))

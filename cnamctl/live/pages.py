@@ -20,7 +20,6 @@ naming the server and the page.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,11 +70,12 @@ def list_all(
     *,
     key: str | None = None,
     shape: Shape | None = None,
+    stop: Callable[[], bool] | None = None,
     **filters: str,
 ) -> list[Record]:
     """Every record of the list at ``url`` (``key``: the records' key in API 2010)."""
     params = {**filters, "PageSize": PAGE_SIZE}
-    return read_pages(client, url, key=key, shape=shape, params=params).records
+    return read_pages(client, url, key=key, shape=shape, params=params, stop=stop).records
 
 
 class PageRefused(Exception):
@@ -102,13 +102,13 @@ def read_pages(
     limit: int | None = None,
     first_number: int = 1,
     check: Callable[[list[Record]], str | None] | None = None,
-    stop: threading.Event | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Listing:
     """The pages of a list from ``url`` on (``params`` go with the first request only;
     a next page's URL carries every parameter), at most ``limit`` of them.
     ``first_number``: the number of the first page, for messages. ``check``: what
     is wrong with a page's records (PageRefused), checked as each page comes;
-    ``stop``: when set, PageRefused before the next request."""
+    ``stop``: when it says so, PageRefused before the next request."""
     shape = shape or Shape()
     server = _server(client, url)
     name = inert(urlsplit(url).path.rsplit("/", 1)[-1], keep_lines=False)
@@ -120,7 +120,7 @@ def read_pages(
     request_params = dict(params) if params else None
     number = first_number - 1
     while next_url and (limit is None or number - first_number + 1 < limit):
-        if stop is not None and stop.is_set():
+        if stop is not None and stop():
             raise PageRefused("stopped")
         number += 1
         response = client.request("GET", next_url, params=request_params)

@@ -12,6 +12,7 @@ being read (its assignment lists answer 404) is left out, as if read a moment la
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -64,10 +65,16 @@ NUMBERS_KEY = "incoming_phone_numbers"
 
 
 def read_snapshot(
-    client: Client, *, max_workers: int = READ_CONCURRENCY, shard_numbers: bool = True
+    client: Client,
+    *,
+    max_workers: int = READ_CONCURRENCY,
+    shard_numbers: bool = True,
+    stop: threading.Event | None = None,
 ) -> Snapshot:
     """Read numbers, business profiles, CNAM products, end users and caller IDs.
-    ``shard_numbers=False``: the numbers page by page (the benchmark's comparison)."""
+    ``shard_numbers=False``: the numbers page by page (the benchmark's comparison);
+    ``stop``: once set, no new request (PageRefused): the read is not needed."""
+    stopped = stop.is_set if stop is not None else None
     account = f"{API_2010}/2010-04-01/Accounts/{client.account_sid}"
     hub = f"{TRUSTHUB}/v1"
     numbers_url = f"{account}/IncomingPhoneNumbers.json"
@@ -75,9 +82,10 @@ def read_snapshot(
     def read(
         url: str, shape: Shape, key: str | None = None, **filters: str
     ) -> Future[list[Record]]:
-        return pool.submit(list_all, client, url, key=key, shape=shape, **filters)
+        return pool.submit(list_all, client, url, key=key, shape=shape, stop=stopped, **filters)
 
     def read_numbers(url: str, **how: Any) -> Future[Listing]:
+        how.setdefault("stop", stopped)
         return pool.submit(read_pages, client, url, key=NUMBERS_KEY, shape=NUMBER, **how)
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="cnamctl-read") as pool:
@@ -88,7 +96,9 @@ def read_snapshot(
         users_f = read(f"{hub}/EndUsers", END_USER)
 
         # The numbers' shards go first: they are the longest chains of pages.
-        numbers = NumbersRead(numbers_url, _result(first_f), read_numbers, shard=shard_numbers)
+        numbers = NumbersRead(
+            numbers_url, _result(first_f), read_numbers, shard=shard_numbers, stop=stopped
+        )
         profiles, products = _result(profiles_f), _result(products_f)
         bp_numbers = {
             p["sid"]: read(

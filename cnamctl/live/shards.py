@@ -167,14 +167,16 @@ class NumbersRead:
         read: Callable[..., Future[Listing]],
         *,
         shard: bool = True,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         """``first``: the first page of the plain listing at ``url``;
         ``read(url, params=..., first_number=...)`` submits ``pages.read_pages`` of
-        the list to the reader's pool."""
+        the list to the reader's pool; ``stop``: the whole read's (early.py)."""
         self.first = first
         self._url = url
         self._read = read
         self._stop = threading.Event()  # set when a shard broke a rule: the others stop
+        self._stopped = stop or (lambda: False)
         self._shards: dict[Shard, Future[Listing]] = {}
         self._rest: Future[Listing] | None = None
         if first.next_url is None:
@@ -185,7 +187,10 @@ class NumbersRead:
             return
         for s in plan:
             params = {FILTER: s.pattern, "PageSize": PAGE_SIZE}
-            self._shards[s] = read(url, params=params, check=self._checker(s), stop=self._stop)
+            self._shards[s] = read(url, params=params, check=self._checker(s), stop=self._halt)
+
+    def _halt(self) -> bool:
+        return self._stop.is_set() or self._stopped()
 
     def _checker(self, shard: Shard) -> Callable[[list[Record]], str | None]:
         """Each page of ``shard`` as it comes: a number outside its pattern stops every
@@ -207,7 +212,12 @@ class NumbersRead:
 
     def _continue(self) -> Future[Listing]:
         assert self.first.next_url is not None
-        return self._read(self.first.next_url, params=None, first_number=self.first.pages + 1)
+        return self._read(
+            self.first.next_url,
+            params=None,
+            first_number=self.first.pages + 1,
+            stop=self._stopped,
+        )
 
     def records(self, result: Callable[[Future[Listing]], Listing]) -> list[Record]:
         """Every number, once (``result``: how the reader waits for a future)."""
