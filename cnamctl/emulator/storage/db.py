@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from cnamctl.emulator.storage.lag import LagView
 from cnamctl.emulator.storage.paging import Page, PageRequest, sql_page
-from cnamctl.emulator.storage.rendered import Fragments, RenderCache
+from cnamctl.emulator.storage.rendered import Fragments, RenderCache, encode_many
 from cnamctl.emulator.storage.store import Store
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class Db:
             rows = {str(row["sid"]): row for row in full.items}
         else:
             rows = self._rows_by_sid(table, missing)
+        fresh = dict(zip(missing, encode_many([render(rows[sid]) for sid in missing]), strict=True))
         encoded: list[bytes] = []
         for sid, hit in zip(sids, cached, strict=True):
             if sid in stale:
@@ -103,9 +104,8 @@ class Db:
             elif hit is not None:
                 encoded.append(hit)
             else:
-                fresh = _encode(render(rows[sid]))
-                self._cache.put(table, sid, fresh)
-                encoded.append(fresh)
+                self._cache.put(table, sid, fresh[sid])
+                encoded.append(fresh[sid])
         return page, Fragments(encoded)
 
     def _rows_by_sid(self, table: str, sids: list[str]) -> dict[str, sqlite3.Row]:
