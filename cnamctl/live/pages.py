@@ -50,6 +50,10 @@ class Shape:
     required: tuple[str, ...] = ("sid",)
     typed: Mapping[str, type] = field(default_factory=dict)
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (*self.required, *self.typed)
+
     def problem(self, record: object) -> str | None:
         if not isinstance(record, dict):
             return f"a record is a JSON {_json_kind(record)}, not an object"
@@ -103,12 +107,15 @@ def read_pages(
     first_number: int = 1,
     check: Callable[[list[Record]], str | None] | None = None,
     stop: Callable[[], bool] | None = None,
+    project: bool = False,
 ) -> Listing:
     """The pages of a list from ``url`` on (``params`` go with the first request only;
     a next page's URL carries every parameter), at most ``limit`` of them.
     ``first_number``: the number of the first page, for messages. ``check``: what
     is wrong with a page's records (PageRefused), checked as each page comes;
-    ``stop``: when it says so, PageRefused before the next request."""
+    ``stop``: when it says so, PageRefused before the next request. ``project``:
+    keep of each record only the shape's fields (a page of numbers is 38 fields a
+    record, planning reads four: 100,000 numbers are then a tenth of the memory)."""
     shape = shape or Shape()
     server = _server(client, url)
     name = inert(urlsplit(url).path.rsplit("/", 1)[-1], keep_lines=False)
@@ -137,6 +144,9 @@ def read_pages(
         refused = check(page) if check is not None else None
         if refused:
             raise PageRefused(refused)
+        if project:
+            fields = shape.fields
+            page = [{k: r[k] for k in fields if k in r} for r in page]
         records.extend(page)
         request_params = None  # the next page's URL carries every parameter
     return Listing(records, next_url, number - first_number + 1)

@@ -86,7 +86,9 @@ def read_snapshot(
 
     def read_numbers(url: str, **how: Any) -> Future[Listing]:
         how.setdefault("stop", stopped)
-        return pool.submit(read_pages, client, url, key=NUMBERS_KEY, shape=NUMBER, **how)
+        return pool.submit(
+            read_pages, client, url, key=NUMBERS_KEY, shape=NUMBER, project=True, **how
+        )
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="cnamctl-read") as pool:
         first_f = read_numbers(numbers_url, params={"PageSize": PAGE_SIZE}, limit=1)

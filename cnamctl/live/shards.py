@@ -61,7 +61,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
@@ -85,14 +85,15 @@ class Shard:
     """One filtered listing: the ``PhoneNumber`` pattern and its local twin."""
 
     pattern: str
+    _match: Callable[[str], object] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = "".join("[0-9]" if c == "*" else re.escape(c) for c in self.pattern)
+        object.__setattr__(self, "_match", re.compile(regex).match)  # a prefix: match()
 
     def holds(self, number: object) -> bool:
         """Whether ``number`` matches the pattern: a prefix, ``*`` any one digit."""
-        if not isinstance(number, str) or len(number) < len(self.pattern):
-            return False
-        return all(
-            c == n or (c == "*" and n.isdigit()) for c, n in zip(self.pattern, number, strict=False)
-        )
+        return isinstance(number, str) and self._match(number) is not None
 
 
 def covered(number: object) -> bool:
@@ -131,18 +132,32 @@ def _most_even_position(numbers: Sequence[str]) -> int:
 
 
 def check_shards(
-    sample: Iterable[Mapping[str, Any]], read: Mapping[Shard, Sequence[Mapping[str, Any]]]
+    sample: Iterable[Mapping[str, Any]],
+    read: Mapping[Shard, Sequence[Mapping[str, Any]]],
+    *,
+    patterns_checked: bool = False,
 ) -> str | None:
-    """What the shards' records break of the rules above, or None when they hold."""
+    """What the shards' records break of the rules above, or None when they hold.
+    ``patterns_checked``: each page was checked against its pattern as it came."""
     seen: dict[str, Shard] = {}
     for shard, records in read.items():
-        for record in records:
-            sid, number = record["sid"], record.get("phone_number")
-            if not shard.holds(number):
-                return f"{FILTER}={shard.pattern} answered {_show(number)}"
-            other = seen.setdefault(sid, shard)
-            if other is not shard:
-                return f"{_show(number)} came in {FILTER}={other.pattern} and {shard.pattern}"
+        if not patterns_checked:
+            for record in records:
+                number = record.get("phone_number")
+                if not shard.holds(number):
+                    return f"{FILTER}={shard.pattern} answered {_show(number)}"
+        sids = [record["sid"] for record in records]
+        fresh = dict.fromkeys(sids, shard)
+        if len(fresh) == len(sids) and seen.keys().isdisjoint(fresh):
+            seen.update(fresh)
+            continue
+        for record in records:  # the usual case is above; this names the number at fault
+            other = seen.setdefault(record["sid"], shard)
+            if other is not shard or sids.count(record["sid"]) > 1:
+                number = _show(record.get("phone_number"))
+                if other is shard:
+                    return f"{number} came twice in {FILTER}={shard.pattern}"
+                return f"{number} came in {FILTER}={other.pattern} and {shard.pattern}"
     missing = [r for r in sample if r["sid"] not in seen]
     if missing:
         return (
@@ -197,12 +212,12 @@ class NumbersRead:
         shard (a filter that is ignored must not read the account once per shard)."""
 
         def check(page: list[Record]) -> str | None:
-            for record in page:
-                number = record.get("phone_number")
-                if not shard.holds(number):
-                    self._stop.set()
-                    return f"{FILTER}={shard.pattern} answered {_show(number)}"
-            return None
+            holds = shard.holds
+            if all(holds(record.get("phone_number")) for record in page):
+                return None
+            self._stop.set()
+            number = next(r.get("phone_number") for r in page if not holds(r.get("phone_number")))
+            return f"{FILTER}={shard.pattern} answered {_show(number)}"
 
         return check
 
@@ -237,7 +252,7 @@ class NumbersRead:
                 problem = problem or f"{FILTER}={s.pattern} was refused (HTTP {error.status})"
                 continue
             read[s] = result(future).records
-        problem = problem or check_shards(self.first.records, read)
+        problem = problem or check_shards(self.first.records, read, patterns_checked=True)
         if problem is None:
             return [r for records in read.values() for r in records]
         log.warning(

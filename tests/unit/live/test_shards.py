@@ -98,3 +98,9 @@ def test_check_names_a_sample_number_no_shard_returned() -> None:
     a = Shard("+1")
     problem = check_shards(_records("+14155550100", "+14155550101"), {a: []})
     assert problem == "2 number(s) of the first page in no shard, e.g. +14155550100"
+
+
+def test_check_names_a_number_listed_twice_in_one_shard() -> None:
+    a = Shard("+1")
+    problem = check_shards([], {a: _records("+14155550100", "+14155550100")})
+    assert problem == "+14155550100 came twice in PhoneNumber=+1"
