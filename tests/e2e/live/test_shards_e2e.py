@@ -204,5 +204,7 @@ def test_a_first_page_the_partition_does_not_cover_is_read_on_plainly() -> None:
 
     numbers = NumbersRead("https://api.twilio.com/list", first, submit)
     assert numbers.shards == []
-    assert asked == [("https://api.twilio.com/next", {"params": None, "first_number": 2})]
+    ((url, how),) = asked
+    assert url == "https://api.twilio.com/next"
+    assert how["params"] is None and how["first_number"] == 2
     assert [r["sid"] for r in numbers.records(lambda f: f.result())] == ["PN1", "PN2"]
