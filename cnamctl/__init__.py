@@ -7,5 +7,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+local"
 
-CNAM_POLICY_SID = "RNf3db3cd1fe25fcfd3c3ded065c8fea53"
-"""Twilio's static policy for CNAM trust products (same in every account)."""
+from cnamctl.policies import CNAM_POLICY_SID
+
+__all__ = ["CNAM_POLICY_SID", "__version__"]

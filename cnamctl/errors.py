@@ -84,6 +84,11 @@ class ApplyError(CnamctlError):
     """Some changes failed while applying."""
 
 
+class BudgetSpentError(CnamctlError):
+    """A billed request (a Lookup) was not sent: it would exceed the budget the user
+    set (``verify --max-lookups``)."""
+
+
 def _problem_key(p: Problem) -> tuple[str, int, str]:
     if p.location is None:
         return ("", 0, p.message)

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from twilio.rest import Client
 
+from cnamctl.apply.defaults import DEFAULT_ACCOUNTS_AT_ONCE
 from cnamctl.errors import CnamctlError
 from cnamctl.live.early import EarlyRead
 from cnamctl.live.model import Snapshot
@@ -28,9 +29,10 @@ from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import Account, ManifestSet
 from cnamctl.plan import compute_plan
 from cnamctl.plan.model import Plan
+from cnamctl.plan.scope import policies_of
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.target import Endpoint
 
-MAX_ACCOUNTS_AT_ONCE = 4
 DEFAULT_ACCOUNT = "default account"
 
 
@@ -74,9 +76,14 @@ def named(accounts: Iterable[_OfAccount]) -> bool:
     return any(a.account is not None for a in accounts)
 
 
-def for_each_account(accounts: Sequence[AccountPlan], work: Callable[[AccountPlan], None]) -> None:
-    """``work`` on every account, concurrently; a CnamctlError it raises becomes that
-    account's ``error`` (for the unnamed account: is raised)."""
+def for_each_account(
+    accounts: Sequence[AccountPlan],
+    work: Callable[[AccountPlan], None],
+    *,
+    at_once: int = DEFAULT_ACCOUNTS_AT_ONCE,
+) -> None:
+    """``work`` on every account, ``at_once`` at a time; a CnamctlError it raises
+    becomes that account's ``error`` (for the unnamed account: is raised)."""
 
     def one(account: AccountPlan) -> None:
         try:
@@ -88,14 +95,15 @@ def for_each_account(accounts: Sequence[AccountPlan], work: Callable[[AccountPla
         for account in accounts:
             work(account)
         return
-    with ThreadPoolExecutor(min(MAX_ACCOUNTS_AT_ONCE, max(1, len(accounts)))) as pool:
+    with ThreadPoolExecutor(max(1, min(at_once, len(accounts)))) as pool:
         list(pool.map(one, accounts))
 
 
 def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
     """The account's client and live snapshot, checked to be the account declared."""
     account.client = endpoint.client_for(account.account)
-    account.live = read_snapshot(account.client)
+    policies = policies_of(account.manifests) if account.manifests else DEFAULT_POLICIES
+    account.live = read_snapshot(account.client, policies=policies)
     expected = account.account
     if expected is not None and account.live.account_sid != expected.sid:
         raise CnamctlError(
@@ -105,7 +113,11 @@ def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
 
 
 def plan_accounts(
-    sets: Sequence[ManifestSet], endpoint: Endpoint, early: EarlyRead | None = None
+    sets: Sequence[ManifestSet],
+    endpoint: Endpoint,
+    early: EarlyRead | None = None,
+    *,
+    at_once: int = DEFAULT_ACCOUNTS_AT_ONCE,
 ) -> list[AccountPlan]:
     """``early``: the environment's account, read while ``sets`` loaded: the snapshot
     of the unnamed account; dropped when the manifests name accounts (live/early.py)."""
@@ -113,13 +125,16 @@ def plan_accounts(
     if early is not None and named(results):
         early.abandon()
         early = None
-    for_each_account(results, lambda r: _plan_one(r, endpoint, early))
+    for_each_account(results, lambda r: _plan_one(r, endpoint, early), at_once=at_once)
     return results
 
 
 def _plan_one(result: AccountPlan, endpoint: Endpoint, early: EarlyRead | None = None) -> None:
     assert result.manifests is not None
     if early is not None:
-        result.client, result.live = early.take()
+        if set(early.policies) == set(policies_of(result.manifests)):
+            result.client, result.live = early.take()
+        else:  # the manifests manage policies the early read did not read: read again
+            early.abandon()
     live = result.live or connect(result, endpoint)
     result.plan = compute_plan(result.manifests, live)

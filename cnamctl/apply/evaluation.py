@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnamctl.errors import Location, Problem
-from cnamctl.manifest.model import CnamProfile
+from cnamctl.manifest.model import TrustProfile
+from cnamctl.policies import SPECS
 
-# Twilio field (or requirement/object type) -> CnamProfile field path in the manifest.
+# Twilio field (or requirement/object type) -> the trust profile's field path in the
+# manifest: each policy's end-user attributes (cnamctl/policies.py; its end-user type
+# to the first of them), then what every trust product has.
 _FIELD_PATHS: dict[str, str] = {
-    "cnam_display_name": "displayName",
+    **{a.name: a.field for s in SPECS if s.end_user for a in s.end_user.attributes},
+    **{s.end_user.type: s.end_user.attributes[0].field for s in SPECS if s.end_user},
     "display_name": "displayName",
-    "cnam_information": "displayName",
     "end_user": "displayName",
     "email": "email",
     "friendly_name": "name",
@@ -89,7 +92,7 @@ def findings(results: Iterable[Any] | None) -> list[Finding]:
 
 
 def to_problems(
-    found: Iterable[Finding], profile: CnamProfile | None, fallback: Location | None
+    found: Iterable[Finding], profile: TrustProfile | None, fallback: Location | None
 ) -> list[Problem]:
     """Findings as Problems at the manifest line of the field they concern."""
     problems = []

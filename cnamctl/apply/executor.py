@@ -60,6 +60,7 @@ from cnamctl.apply.runner import Runner, ThreadRunner
 from cnamctl.errors import Problem
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import ManifestSet
+from cnamctl.plan.addresses import SPEC_OF_KIND
 from cnamctl.plan.model import Action, Change, Plan, is_ref, ref
 from cnamctl.twilio.client import paced
 from cnamctl.twilio.retry import RetryBudget, RetryPolicy
@@ -317,7 +318,7 @@ class Executor:
         attempts = 0
         must_read_back = False
         last: Failure | None = None
-        sent_at = time.monotonic()
+        sent_at = time.monotonic()  # when the last write's answer came (see below)
         while True:
             if self._stop.is_set():
                 return _Tried(attempts, message=_stopped(last))
@@ -336,7 +337,6 @@ class Executor:
                     continue  # not visible yet, perhaps: ask again before writing again
                 must_read_back = False
             attempts += 1
-            sent_at = time.monotonic()
             try:
                 return _Tried(attempts, op.run(self.context, params))
             except Noncompliant as err:
@@ -344,6 +344,10 @@ class Executor:
                 return _Tried(attempts, message=str(err), problems=problems)
             except Exception as err:
                 last = classify(err)
+            # Another party's write (or ours, when the answer was lost) happened before
+            # this answer arrived: the settle window for reading it back starts now, not
+            # when ``run`` began (a submission itself waits before it writes).
+            sent_at = time.monotonic()
             if last.kind is FailureKind.REJECTED:
                 found = self._read_back_settled(op, params, sent_at)
                 if found is not None:
@@ -415,10 +419,15 @@ class Executor:
         return self._product_name(value) if value else None
 
     def _profile(self, change: Change) -> Any:
-        name = self._subject(change)
-        if self.manifests is None or name is None:
+        """The declared profile a change is about (to put findings on its lines): the
+        one its resource names, else the profile of its subject's name."""
+        if self.manifests is None:
             return None
-        return self.manifests.cnam_profiles.get(name)
+        spec = SPEC_OF_KIND.get(change.resource.kind) if change.resource else None
+        if spec is not None and change.resource is not None:
+            return self.manifests.profiles(spec).get(change.resource.name)
+        name = self._subject(change)
+        return next((p for p in self.manifests.trust_profiles() if p.name == name), None)
 
     def _request_counts(self) -> Counter[str]:
         return Counter(self._http.request_counts)

@@ -5,11 +5,14 @@ Edges come from three places:
 * ``Change.depends_on`` as the planner wrote it;
 * every ``@address`` reference in ``params`` (a change needs the SID it names);
 * ordering rules the Trust Hub API imposes, added here so that a plan that
-  forgot one still runs in a safe order:
-  - a number is unassigned from one CNAM product before it is assigned to another,
-  - a number is assigned to the business profile before it is assigned to a CNAM
+  forgot one still runs in a safe order (for the products of every policy alike:
+  ``ASSIGNS_NUMBER`` and ``UNASSIGNS_NUMBER`` list the actions that put a number on
+  a trust product and take it off):
+  - a number's unassignments from trust products come before its assignments to
+    trust products (it moves from one product of a policy to another),
+  - a number is assigned to the business profile before it is assigned to a trust
     product (Twilio only accepts numbers of the profile),
-  - a number is assigned to a CNAM product after the product's entity assignments
+  - a number is assigned to a trust product after the product's entity assignments
     (Twilio checks the number against the product's business profile),
   - everything done to a trust product in an earlier phase (its end user's
     attributes, entity assignments, number (un)assignments, email update) happens
@@ -34,12 +37,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from cnamctl.errors import ApplyError
-from cnamctl.plan.model import Action, Change, is_ref
+from cnamctl.plan.model import ASSIGNS_NUMBER, UNASSIGNS_NUMBER, Action, Change, is_ref
 
 _EARLIER = frozenset(Action)
+_SET_UP = frozenset({Action.CREATE_TRUST_PRODUCT, Action.ASSIGN_ENTITY})
 # action -> the actions on the same trust product that must come first (if earlier in phase)
 _PRODUCT_ORDER: dict[Action, frozenset[Action]] = {
-    Action.ASSIGN_CNAM_NUMBER: frozenset({Action.CREATE_TRUST_PRODUCT, Action.ASSIGN_ENTITY}),
+    **dict.fromkeys(ASSIGNS_NUMBER, _SET_UP),
     Action.SUBMIT_FOR_REVIEW: _EARLIER,
     Action.DELETE_TRUST_PRODUCT: _EARLIER,
 }
@@ -48,11 +52,11 @@ _PRODUCT_ORDER: dict[Action, frozenset[Action]] = {
 # actions that concern one trust product, which they must name in ``trust_product``
 NAMES_PRODUCT = frozenset(
     {
-        Action.UNASSIGN_CNAM_NUMBER,
+        *UNASSIGNS_NUMBER,
         Action.UPDATE_END_USER,
         Action.UPDATE_TRUST_PRODUCT,
         Action.ASSIGN_ENTITY,
-        Action.ASSIGN_CNAM_NUMBER,
+        *ASSIGNS_NUMBER,
         Action.SUBMIT_FOR_REVIEW,
         Action.DELETE_TRUST_PRODUCT,
     }
@@ -84,7 +88,7 @@ def _implicit_edges(changes: list[Change]) -> Iterator[tuple[str, str]]:
     by_product: dict[str, list[Change]] = defaultdict(list)
     for c in changes:
         number = c.params.get("number")
-        if c.action is Action.UNASSIGN_CNAM_NUMBER and number:
+        if c.action in UNASSIGNS_NUMBER and number:
             unassign_by_number[number].append(c.address)
         if c.action is Action.ASSIGN_BUSINESS_PROFILE_NUMBER and number:
             bp_assign_by_number[number].append(c.address)
@@ -95,7 +99,7 @@ def _implicit_edges(changes: list[Change]) -> Iterator[tuple[str, str]]:
             by_product["@" + c.address].append(c)
     for c in changes:
         number = c.params.get("number")
-        if c.action is Action.ASSIGN_CNAM_NUMBER and number:
+        if c.action in ASSIGNS_NUMBER and number:
             for before in unassign_by_number.get(number, []) + bp_assign_by_number.get(number, []):
                 yield before, c.address
         key = _product_key(c)

@@ -8,23 +8,25 @@ executor reads back before it would ever send the write again.
 ============================== ============================================
 action                         read-back: in effect when
 ============================== ============================================
-unassign-cnam-number           the assignment RA is gone (fetch -> 404)
+unassign-cnam-number,          the assignment RA is gone (fetch -> 404)
+unassign-product-number
 create-end-user                an end user of that friendly name and type
                                exists whose SID is not in the plan's
                                fingerprints (it did not exist when planning),
                                or the orphan it adopts (below) shows the
                                wanted attributes
 update-end-user                the end user's attributes equal the params
-create-trust-product           a CNAM product of that friendly name exists
-                               whose SID is not in the plan's fingerprints
-                               (the oldest of them, as below)
+create-trust-product           a product of that friendly name and policy
+                               exists whose SID is not in the plan's
+                               fingerprints (the oldest of them, as below)
 update-trust-product           the product's email equals the params
 assign-entity                  the product lists an entity assignment for
                                the object (or, for an end user, already has
-                               another apply's cnam_information end user)
+                               another apply's end user of that type)
 assign-business-profile-number the profile lists the number (ChannelEndpointSid
                                filter)
-assign-cnam-number             the product lists the number (same filter)
+assign-cnam-number,            the product lists the number (same filter)
+assign-product-number
 submit-for-review              the product is pending-review / in-review, or
                                reviewed with a status other than before
 set-caller-name-lookup         the number's VoiceCallerIdLookup equals params
@@ -34,19 +36,23 @@ create-validation-request      an outgoing caller ID for the number exists
 update-caller-id               the caller ID's friendly name equals params
 delete-caller-id               fetch -> 404
 delete-trust-product           fetch -> 404, for the product and for the
-                               cnam_information end users it leaves behind
+                               end users of its type it leaves behind
 ============================== ============================================
 
 Two objects the plan does not name are handled here, because a crash can leave
 them and the planner does not see them (see docs/apply.md):
 
-* an *orphan* end user: a cnam_information end user with the profile's friendly
-  name that no CNAM product has assigned (a run killed between creating it and
-  assigning it). ``create-end-user`` adopts it (updating its attributes when they
-  differ) instead of creating a second one;
-* the cnam_information end user of a deleted product that no other product uses:
-  ``delete-trust-product`` deletes it after the product, so a replaced product
-  leaves no second end user of the profile's name behind.
+* an *orphan* end user: an end user of the change's type (``cnam_information``,
+  ``voice_integrity_information``) with the profile's friendly name that no
+  product has assigned (a run killed between creating it and assigning it).
+  ``create-end-user`` adopts it (updating its attributes when they differ) instead
+  of creating a second one;
+* the end user (of the type the change names) of a deleted product that no other
+  product uses: ``delete-trust-product`` deletes it after the product, so a
+  replaced product leaves no second end user of the profile's name behind.
+
+Which policy and end-user type a change is about always comes from its params
+(``cnamctl/plan/model.py``); nothing here assumes CNAM.
 
 Two applies at once (a person and a CI job) must not leave two products of one
 name. Twilio has no locks or idempotency keys, so creation heals itself:
@@ -62,7 +68,7 @@ name. Twilio has no locks or idempotency keys, so creation heals itself:
   by both runs; one created later is seen by the later run and is younger by at
   least the second of ``date_created``'s resolution (the wait must exceed 1 s
   plus the time Twilio takes to list a new object);
-* a product holds one cnam_information end user. ``assign-entity`` of an end
+* a product holds one end user of its policy's type. ``assign-entity`` of an end
   user first looks at the product: when another run's end user is already there,
   it assigns nothing and deletes the end user this run created. Two runs that
   look at the same moment can still both assign one, so ``submit-for-review``
@@ -73,7 +79,7 @@ name. Twilio has no locks or idempotency keys, so creation heals itself:
   may be made by several runs: the second is refused and read back as in effect;
 * whatever is left (a run killed between its create and the check, a list that
   did not show a rival yet) is a duplicate the next plan removes, keeping the
-  oldest (``plan/cnam.py``).
+  oldest (``plan/trust_product.py``).
 
 Params follow the contract in ``cnamctl/plan/model.py``; ``@refs`` are already
 resolved to SIDs when these run.
@@ -91,7 +97,6 @@ from twilio.base import values
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.defaults import DEFAULT_SETTLE_SECONDS
 from cnamctl.apply.evaluation import Finding, findings
 from cnamctl.live.model import LiveEndUser, Snapshot
@@ -100,7 +105,6 @@ from cnamctl.plan.review import APPROVED, DRAFT, REJECTED, UNDER_REVIEW
 
 Params = Mapping[str, Any]
 PAGE_SIZE = 1000
-CNAM_END_USER_TYPE = "cnam_information"
 REVIEWED = frozenset({APPROVED, REJECTED})
 
 
@@ -213,23 +217,23 @@ def _tp_numbers(ctx: Context, p: Params) -> Any:
     )
 
 
-def unassign_cnam_number(ctx: Context, p: Params) -> Done:
+def unassign_product_number(ctx: Context, p: Params) -> Done:
     _tp_numbers(ctx, p)(p["assignment"]).delete()
     return Done()
 
 
-def unassigned_cnam_number(ctx: Context, p: Params) -> Done | None:
+def unassigned_product_number(ctx: Context, p: Params) -> Done | None:
     return _gone(_tp_numbers(ctx, p)(p["assignment"]).fetch)
 
 
-def assign_cnam_number(ctx: Context, p: Params) -> Done:
+def assign_product_number(ctx: Context, p: Params) -> Done:
     made = _tp_numbers(ctx, p).create(
         channel_endpoint_type="phone-number", channel_endpoint_sid=p["number"]
     )
     return _created(made.sid)
 
 
-def assigned_cnam_number(ctx: Context, p: Params) -> Done | None:
+def assigned_product_number(ctx: Context, p: Params) -> Done | None:
     return _endpoint_assigned(_tp_numbers(ctx, p), p["number"])
 
 
@@ -273,8 +277,8 @@ def created_end_user(ctx: Context, p: Params) -> Done | None:
 
 
 def orphan_end_user(live: Snapshot | None, friendly_name: str, type_: str) -> LiveEndUser | None:
-    """An end user of that name and type that no CNAM product has assigned, if any
-    (the lowest SID when there are several)."""
+    """An end user of that name and type that no product has assigned, if any (the
+    lowest SID when there are several)."""
     if live is None:
         return None
     assigned = {sid for p in live.trust_products.values() for sid in p.entity_assignments}
@@ -289,9 +293,12 @@ def orphan_end_user(live: Snapshot | None, friendly_name: str, type_: str) -> Li
     return orphans[0] if orphans else None
 
 
-def end_users_left_behind(live: Snapshot | None, product_sid: str) -> list[str]:
-    """The cnam_information end users of ``product_sid`` that no other CNAM product uses."""
-    if live is None or product_sid not in live.trust_products:
+def end_users_left_behind(
+    live: Snapshot | None, product_sid: str, end_user_type: str | None
+) -> list[str]:
+    """The end users of ``end_user_type`` assigned to ``product_sid`` that no other
+    product uses (none when the policy has no end user)."""
+    if live is None or end_user_type is None or product_sid not in live.trust_products:
         return []
     elsewhere = {
         sid
@@ -303,7 +310,7 @@ def end_users_left_behind(live: Snapshot | None, product_sid: str) -> list[str]:
         sid
         for sid in live.trust_products[product_sid].entity_assignments
         if sid in live.end_users
-        and live.end_users[sid].type == CNAM_END_USER_TYPE
+        and live.end_users[sid].type == end_user_type
         and sid not in elsewhere
     )
 
@@ -407,7 +414,7 @@ def delete_trust_product(ctx: Context, p: Params) -> Done:
     _delete(trusthub.trust_products(p["trust_product"]).delete)
     users = [
         sid
-        for sid in end_users_left_behind(ctx.live, p["trust_product"])
+        for sid in end_users_left_behind(ctx.live, p["trust_product"], p["end_user_type"])
         if _delete(trusthub.end_users(sid).delete, tolerate=frozenset({404, 409}))
     ]
     return Done(details={"end_users_deleted": users} if users else {})
@@ -417,7 +424,7 @@ def deleted_trust_product(ctx: Context, p: Params) -> Done | None:
     trusthub = _trusthub(ctx)
     if _gone(trusthub.trust_products(p["trust_product"]).fetch) is None:
         return None
-    for sid in end_users_left_behind(ctx.live, p["trust_product"]):
+    for sid in end_users_left_behind(ctx.live, p["trust_product"], p["end_user_type"]):
         if _gone(trusthub.end_users(sid).fetch) is None:
             return None
     return Done()
@@ -441,8 +448,8 @@ def assigned_entity(ctx: Context, p: Params) -> Done | None:
     return _end_user_in_place(ctx, p)
 
 
-def _cnam_end_users_of(ctx: Context, product_sid: str) -> list[tuple[Any, Any]]:
-    """(assignment, end user) of each cnam_information end user assigned to the
+def _end_users_of(ctx: Context, product_sid: str, end_user_type: str) -> list[tuple[Any, Any]]:
+    """(assignment, end user) of each end user of ``end_user_type`` assigned to the
     product, the oldest assignment first."""
     trusthub = _trusthub(ctx)
     found = []
@@ -450,19 +457,19 @@ def _cnam_end_users_of(ctx: Context, product_sid: str) -> list[tuple[Any, Any]]:
     for assignment in entities.list(page_size=PAGE_SIZE):
         if str(assignment.object_sid).startswith("IT"):
             user = trusthub.end_users(assignment.object_sid).fetch()
-            if user.type == CNAM_END_USER_TYPE:
+            if user.type == end_user_type:
                 found.append((assignment, user))
     return sorted(found, key=lambda pair: _age(pair[0]))
 
 
 def _end_user_in_place(ctx: Context, p: Params) -> Done | None:
-    """Assigning an end user to a product that already has a cnam_information end
-    user (another apply assigned its own): ours is redundant, and deleted if this
-    run created it (module docstring, "Two applies at once")."""
+    """Assigning an end user to a product that already has an end user of that type
+    (another apply assigned its own): ours is redundant, and deleted if this run
+    created it (module docstring, "Two applies at once")."""
     ours = str(p["object"])
     if not ours.startswith("IT"):
         return None
-    present = _cnam_end_users_of(ctx, p["trust_product"])
+    present = _end_users_of(ctx, p["trust_product"], p["end_user_type"])
     if not present:
         return None
     for assignment, user in present:
@@ -473,13 +480,16 @@ def _end_user_in_place(ctx: Context, p: Params) -> Done | None:
     return Done(details={"end_user_of_another_apply": present[0][1].sid, "end_user_deleted": ours})
 
 
-def _one_end_user(ctx: Context, product_sid: str) -> list[str]:
-    """Before a submission: keep the oldest cnam_information end user assignment and
-    remove the others (two applies each assigned one); returns the end users removed."""
+def _one_end_user(ctx: Context, product_sid: str, end_user_type: str | None) -> list[str]:
+    """Before a submission: keep the oldest assignment of an end user of the policy's
+    type and remove the others (two applies each assigned one); returns the end users
+    removed (none for a policy without an end user)."""
+    if end_user_type is None:
+        return []
     removed = []
     trusthub = _trusthub(ctx)
     entities = trusthub.trust_products(product_sid).trust_products_entity_assignments
-    for assignment, user in _cnam_end_users_of(ctx, product_sid)[1:]:
+    for assignment, user in _end_users_of(ctx, product_sid, end_user_type)[1:]:
         _delete(entities(assignment.sid).delete)
         _delete(trusthub.end_users(user.sid).delete, tolerate=frozenset({404, 409}))
         removed.append(user.sid)
@@ -489,11 +499,9 @@ def _one_end_user(ctx: Context, product_sid: str) -> list[str]:
 def submit_for_review(ctx: Context, p: Params) -> Done:
     sid = p["trust_product"]
     ctx.wait(ctx.settle_seconds)  # lets a concurrent apply's assignment show (docstring)
-    removed = _one_end_user(ctx, sid)
+    removed = _one_end_user(ctx, sid, p["end_user_type"])
     product = _trusthub(ctx).trust_products(sid)
-    evaluation = product.trust_products_evaluations.create(
-        policy_sid=p.get("policy_sid") or CNAM_POLICY_SID
-    )
+    evaluation = product.trust_products_evaluations.create(policy_sid=p["policy_sid"])
     if evaluation.status != "compliant":
         raise Noncompliant(sid, findings(evaluation.results))
     submitted = product.update(status="pending-review")
@@ -589,10 +597,12 @@ def deleted_caller_id(ctx: Context, p: Params) -> Done | None:
     return _gone(_account(ctx).outgoing_caller_ids(p["caller_id"]).fetch)
 
 
+_UNASSIGN_NUMBER = Operation(unassign_product_number, unassigned_product_number, repeatable=True)
+_ASSIGN_NUMBER = Operation(assign_product_number, assigned_product_number)
+
 OPERATIONS: dict[Action, Operation] = {
-    Action.UNASSIGN_CNAM_NUMBER: Operation(
-        unassign_cnam_number, unassigned_cnam_number, repeatable=True
-    ),
+    Action.UNASSIGN_CNAM_NUMBER: _UNASSIGN_NUMBER,
+    Action.UNASSIGN_PRODUCT_NUMBER: _UNASSIGN_NUMBER,
     Action.CREATE_END_USER: Operation(create_end_user, created_end_user),
     Action.UPDATE_END_USER: Operation(update_end_user, updated_end_user, repeatable=True),
     Action.CREATE_TRUST_PRODUCT: Operation(create_trust_product, created_trust_product),
@@ -603,7 +613,8 @@ OPERATIONS: dict[Action, Operation] = {
     Action.ASSIGN_BUSINESS_PROFILE_NUMBER: Operation(
         assign_business_profile_number, assigned_business_profile_number
     ),
-    Action.ASSIGN_CNAM_NUMBER: Operation(assign_cnam_number, assigned_cnam_number),
+    Action.ASSIGN_CNAM_NUMBER: _ASSIGN_NUMBER,
+    Action.ASSIGN_PRODUCT_NUMBER: _ASSIGN_NUMBER,
     Action.SUBMIT_FOR_REVIEW: Operation(submit_for_review, submitted_for_review),
     Action.SET_CALLER_NAME_LOOKUP: Operation(
         set_caller_name_lookup, caller_name_lookup_set, repeatable=True

@@ -32,8 +32,9 @@ from cnamctl.manifest.model import Account, ManifestSet, SafetySettings
 from cnamctl.plan.model import Action, Plan
 from cnamctl.plan.safety import check_safety
 from cnamctl.plan.saved import SavedAccount, SavedPlan, StaleObject, stale_objects
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.target import Endpoint
-from cnamctl.workspace import AccountPlan, for_each_account
+from cnamctl.workspace import DEFAULT_ACCOUNTS_AT_ONCE, AccountPlan, for_each_account
 
 _SNIFF_BYTES = 64
 MAX_STALE_LISTED = 20
@@ -121,10 +122,15 @@ def prepare_planned(accounts: Sequence[AccountPlan], *, force: bool) -> list[Pre
 
 
 def prepare_saved(
-    saved: SavedPlan, endpoint: Endpoint, *, force: bool, replan: str
+    saved: SavedPlan,
+    endpoint: Endpoint,
+    *,
+    force: bool,
+    replan: str,
+    at_once: int = DEFAULT_ACCOUNTS_AT_ONCE,
 ) -> list[PreparedAccount]:
-    """Every account of ``saved``, read and checked concurrently. ``replan``: the
-    command that saves a new plan, for the stale message."""
+    """Every account of ``saved``, read and checked ``at_once`` at a time. ``replan``:
+    the command that saves a new plan, for the stale message."""
     accounts = [AccountPlan(e.name, e.account, plan=e.plan) for e in saved.accounts]
     entry_of = {id(a): e for a, e in zip(accounts, saved.accounts, strict=True)}
     ready: dict[int, Prepared] = {}
@@ -137,7 +143,7 @@ def prepare_saved(
             account, entry.plan, entry, saved.path, endpoint, force, replan
         )
 
-    for_each_account(accounts, one)
+    for_each_account(accounts, one, at_once=at_once)
     return [
         PreparedAccount(a.name, a.account, a.account_sid, ready.get(id(a)), a.error)
         for a in accounts
@@ -154,7 +160,8 @@ def _prepare_one(
     replan: str,
 ) -> Prepared:
     client = account.client = endpoint.client_for(account.account)
-    live = account.live = read_snapshot(client)
+    policies = plan.context.policies if plan.context else DEFAULT_POLICIES
+    live = account.live = read_snapshot(client, policies=policies)
     if plan.account_sid != live.account_sid:  # checked before anything else is compared
         raise UnsafePlanError(
             f"{path} holds the plan of another account: {account.name} is "

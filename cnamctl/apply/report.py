@@ -117,11 +117,11 @@ def render_status_text(
 ) -> str:
     if not statuses:
         return "No CNAM profiles in these manifests.\n"
-    width = max(len(s.name) for s in statuses)
+    width = max(len(s.label) for s in statuses)
     lines = []
     for s in statuses:
         extra = f"  evaluation: {s.evaluation}" if s.evaluation else ""
-        lines.append(f"{s.name:<{width}}  {s.sid or '-':<34}  {s.status}{extra}")
+        lines.append(f"{s.label:<{width}}  {s.sid or '-':<34}  {s.status}{extra}")
         lines.extend(f"    {problem}" for problem in s.problems)
     pending = sum(1 for s in statuses if s.pending)
     if pending:

@@ -1,8 +1,9 @@
-"""Review status of every managed CNAM profile, and waiting for reviews to finish.
+"""Review status of every managed trust profile, and waiting for reviews to finish.
 
-A CnamProfile's live trust product is the CNAM-policy product whose friendly
-name is the profile's ``name`` (the ownership rule of ``plan/model.py``); while
-a replacement is pending there can be two, and both are reported.
+A profile's live trust product is the product of its kind's policy whose friendly
+name is the profile's ``name`` (docs/ownership.md); while a replacement is pending
+there can be two, and both are reported. CnamProfiles, ShakenStirProfiles and
+VoiceIntegrityProfiles are read alike (one list request per policy in scope).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.apply.evaluation import Finding, findings, to_problems
 from cnamctl.errors import CnamctlError, Problem
 from cnamctl.live.model import error_codes
 from cnamctl.manifest.model import ManifestSet
-from cnamctl.plan.review import REJECTED, UNDER_REVIEW, describe_code, field_of_code
+from cnamctl.plan.review import REJECTED, UNDER_REVIEW
+from cnamctl.plan.scope import in_scope
+from cnamctl.policies import BY_KIND, CNAM
 from cnamctl.twilio.failures import access_error
 
 ABSENT = "absent"
@@ -42,13 +44,20 @@ class ReviewRejected(CnamctlError):
 
 @dataclass(frozen=True)
 class ProfileStatus:
-    name: str  # the CnamProfile name (= trust product friendly name)
+    name: str  # the profile name (= trust product friendly name)
     sid: str | None
     status: str  # Twilio's status, or "absent" when no product exists yet
     error_codes: tuple[int, ...] = ()
     evaluation: str | None = None  # compliant | noncompliant, latest evaluation
     findings: tuple[Finding, ...] = ()
     problems: tuple[Problem, ...] = ()  # errors and findings at manifest lines
+    kind: str = CNAM.kind  # the manifest kind: CnamProfile, ShakenStirProfile, ...
+
+    @property
+    def label(self) -> str:
+        """``acme-sales``; ``acme (SHAKEN/STIR)`` for a profile of another policy."""
+        spec = BY_KIND[self.kind]
+        return self.name if spec is CNAM else f"{self.name} ({spec.label})"
 
     @property
     def pending(self) -> bool:
@@ -60,6 +69,7 @@ class ProfileStatus:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "name": self.name,
             "sid": self.sid,
             "status": self.status,
@@ -86,42 +96,54 @@ def _read_statuses(
     client: Client, manifests: ManifestSet, with_evaluations: bool
 ) -> list[ProfileStatus]:
     trusthub = client.trusthub.v1
-    products = trusthub.trust_products.list(policy_sid=CNAM_POLICY_SID, page_size=PAGE_SIZE)
-    by_name: dict[str, list[Any]] = {}
-    for product in products:
-        by_name.setdefault(product.friendly_name, []).append(product)
-    matched = [(name, p) for name in sorted(manifests.cnam_profiles) for p in by_name.get(name, [])]
+    specs = in_scope(manifests)
+    by_name: dict[tuple[str, str], list[Any]] = {}
+    for spec in specs:
+        listed = trusthub.trust_products.list(policy_sid=spec.policy_sid, page_size=PAGE_SIZE)
+        for product in listed:
+            if product.policy_sid in (None, spec.policy_sid):
+                by_name.setdefault((spec.kind, product.friendly_name), []).append(product)
+    matched = [
+        p
+        for spec in specs
+        for name in sorted(manifests.profiles(spec))
+        for p in by_name.get((spec.kind, name), [])
+    ]
     evaluations: dict[str, Any] = {}
     if with_evaluations and matched:
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="cnamctl-status") as pool:
-            latest = {p.sid: pool.submit(_latest_evaluation, trusthub, p.sid) for _, p in matched}
+            latest = {p.sid: pool.submit(_latest_evaluation, trusthub, p.sid) for p in matched}
             evaluations = {sid: f.result() for sid, f in latest.items()}
     out: list[ProfileStatus] = []
-    for name in sorted(manifests.cnam_profiles):
-        profile = manifests.cnam_profiles[name]
-        mine = by_name.get(name, [])
-        if not mine:
-            out.append(ProfileStatus(name, None, ABSENT))
-        for product in mine:
-            codes = error_codes(product.errors or ())
-            evaluation = evaluations.get(product.sid)
-            found = findings(evaluation.results) if evaluation is not None else []
-            problems = [
-                Problem(profile.loc(field_of_code(code)), f"Twilio error {describe_code(code)}")
-                for code in codes
-            ]
-            problems += to_problems(found, profile, profile.source)
-            out.append(
-                ProfileStatus(
-                    name,
-                    product.sid,
-                    str(product.status),
-                    tuple(codes),
-                    str(evaluation.status) if evaluation is not None else None,
-                    tuple(found),
-                    tuple(problems),
+    for spec in specs:
+        for name, profile in sorted(manifests.profiles(spec).items()):
+            mine = by_name.get((spec.kind, name), [])
+            if not mine:
+                out.append(ProfileStatus(name, None, ABSENT, kind=spec.kind))
+            for product in mine:
+                codes = error_codes(product.errors or ())
+                evaluation = evaluations.get(product.sid)
+                found = findings(evaluation.results) if evaluation is not None else []
+                problems = [
+                    Problem(
+                        profile.loc(spec.field_of_code(code)),
+                        f"Twilio error {spec.describe_code(code)}",
+                    )
+                    for code in codes
+                ]
+                problems += to_problems(found, profile, profile.source)
+                out.append(
+                    ProfileStatus(
+                        name,
+                        product.sid,
+                        str(product.status),
+                        tuple(codes),
+                        str(evaluation.status) if evaluation is not None else None,
+                        tuple(found),
+                        tuple(problems),
+                        spec.kind,
+                    )
                 )
-            )
     return out
 
 
@@ -146,7 +168,7 @@ def wait_for_reviews(
             return read_statuses(client, manifests)
         remaining = deadline - clock()
         if remaining <= 0:
-            names = ", ".join(f"{s.name} ({s.status})" for s in pending)
+            names = ", ".join(f"{s.label} ({s.status})" for s in pending)
             raise ReviewWaitTimeout(
                 f"timed out after {timeout:g}s with reviews pending: {names}",
                 read_statuses(client, manifests),

@@ -22,27 +22,33 @@ import click
 from cnamctl import __version__
 from cnamctl.cli.options import verbosity, verbosity_params
 from cnamctl.errors import CnamctlError, ManifestError
+from cnamctl.text import inert
 
 USAGE_ERROR_EXIT = 1  # not click's 2: `plan --detailed-exitcode` keeps 2 for "changes"
 
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "accounts": ("cnamctl.cli.accounts_cmd", "accounts"),
     "apply": ("cnamctl.cli.apply_cmd", "apply"),
     "emulator": ("cnamctl.cli.emulator_cmd", "emulator"),
     "import": ("cnamctl.cli.import_cmd", "import_"),
+    "init": ("cnamctl.cli.init_cmd", "init"),
     "plan": ("cnamctl.cli.plan_cmd", "plan"),
     "schema": ("cnamctl.cli.validate_cmd", "schema"),
     "status": ("cnamctl.cli.status_cmd", "status"),
     "validate": ("cnamctl.cli.validate_cmd", "validate"),
-    "verify-caller-ids": ("cnamctl.cli.verify_cmd", "verify_caller_ids"),
+    "verify": ("cnamctl.cli.verify_cmd", "verify"),
+    "verify-caller-ids": ("cnamctl.cli.caller_ids_cmd", "verify_caller_ids"),
 }
 """Command name -> (module, attribute): a new command is one line here."""
 
 
 class CnamctlGroup(click.Group):
     """Maps every CnamctlError to a message on stderr and its exit code, and
-    command-line usage errors to exit code 1. Its commands are ``COMMANDS``, each
-    imported when first asked for (``-v``/``-q`` added to it then)."""
+    command-line usage errors to exit code 1. Messages carry text from files and
+    servers, so they are made inert (``cnamctl.text``) on their way out. Its commands
+    are ``COMMANDS``, each imported when first asked for (``-v``/``-q`` added to it
+    then)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -73,12 +79,12 @@ class CnamctlGroup(click.Group):
             raise
         except ManifestError as err:
             for problem in err.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(inert(f"error: {problem}"), err=True)
             noun = "problem" if len(err.problems) == 1 else "problems"
             click.echo(f"{len(err.problems)} {noun} found", err=True)
             ctx.exit(err.exit_code)
         except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(inert(f"error: {err}"), err=True)
             ctx.exit(err.exit_code)
 
 
@@ -107,7 +113,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(self.format(record), err=True)
+            click.echo(inert(self.format(record)), err=True)
         except Exception:
             self.handleError(record)
 

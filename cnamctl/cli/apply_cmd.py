@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cnamctl.apply.defaults import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_SETTLE_SECONDS
+from cnamctl.apply.defaults import (
+    DEFAULT_ACCOUNTS_AT_ONCE,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RPS,
+    DEFAULT_SETTLE_SECONDS,
+)
+from cnamctl.cli.caller_ids_cmd import verification_hint
 from cnamctl.cli.options import (
     format_option,
     hint,
@@ -23,8 +29,8 @@ from cnamctl.cli.options import (
     target_options,
     use_color,
 )
-from cnamctl.cli.verify_cmd import verification_hint
 from cnamctl.errors import ApplyError, UsageError
+from cnamctl.text import inert
 
 if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
     from cnamctl.apply.prepare import PreparedAccount
@@ -47,6 +53,15 @@ if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cl
     default=DEFAULT_CONCURRENCY,
     show_default=True,
     help="Changes in flight at once.",
+)
+@click.option(
+    "--accounts-concurrency",
+    "accounts_at_once",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_ACCOUNTS_AT_ONCE,
+    show_default=True,
+    help="Accounts read and applied at once, each with its own --concurrency workers "
+    "and its own --max-rps limit (Twilio limits each account apart).",
 )
 @click.option(
     "--max-rps",
@@ -74,6 +89,7 @@ def apply(
     auto_approve: bool,
     force: bool,
     concurrency: int,
+    accounts_at_once: int,
     max_rps: float,
     settle_seconds: float,
     fmt: str,
@@ -104,11 +120,17 @@ def apply(
     settings = ApplySettings(
         concurrency=concurrency, max_rps=max_rps or None, settle_seconds=settle_seconds
     )
+    # manifests first: a bad one is reported before anything is opened or created
+    # (the embedded emulator writes its database when it opens)
+    sets = load_workspace(paths) if saved is None else None
     with open_endpoint(api_url, embedded, max_rps=settings.max_rps) as endpoint:
         if saved is not None:
-            accounts = prepare_saved(saved, endpoint, force=force, replan=replan)
+            accounts = prepare_saved(
+                saved, endpoint, force=force, replan=replan, at_once=accounts_at_once
+            )
         else:
-            planned = plan_accounts(load_workspace(paths), endpoint)
+            assert sets is not None
+            planned = plan_accounts(sets, endpoint, at_once=accounts_at_once)
             accounts = prepare_planned(planned, force=force)
         if text:
             click.echo(_plans_text(accounts), nl=False)
@@ -119,14 +141,21 @@ def apply(
         if changes and saved is None and not auto_approve:
             _confirm(accounts, endpoint, changes, paths, shown=text)
         observer = _TextObserver(endpoint, rerun, named(accounts)) if text else _Quiet()
-        run = ApplyRun(accounts, settings, observer)
+        busy = sum(1 for a in accounts if a.plan and a.plan.has_changes)
+        if text and busy > 1 and accounts_at_once > 1:
+            click.echo(
+                f"Applying {busy} accounts, {min(busy, accounts_at_once)} at a time; "
+                "their output follows in account order",
+                err=True,
+            )
+        run = ApplyRun(accounts, settings, observer, accounts_at_once=accounts_at_once)
         outcomes = run.run()
     if fmt == "json":
         click.echo(render_result_json(outcomes), nl=False)
     failure = _failure(outcomes, named(accounts), rerun)
     if run.abandoned:  # requests still in flight in worker threads: do not wait for them
         if failure is not None:
-            click.echo(f"error: {failure}", err=True)
+            click.echo(inert(f"error: {failure}"), err=True)
         _hard_exit(1)
     if failure is not None:
         raise failure
@@ -221,7 +250,7 @@ def _failure(outcomes: Sequence[AccountOutcome], several: bool, rerun: str) -> A
         )
     for outcome in failed:
         if outcome.error is not None:
-            click.echo(f"error: {outcome.name}: {outcome.error}", err=True)
+            click.echo(inert(f"error: {outcome.name}: {outcome.error}"), err=True)
     names = ", ".join(o.name for o in failed)
     return ApplyError(
         f"{len(failed)} of {len(outcomes)} accounts did not apply completely ({names}); "

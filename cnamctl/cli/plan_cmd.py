@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cnamctl.cli.caller_ids_cmd import verification_hint
 from cnamctl.cli.options import (
     format_option,
     hint,
@@ -15,8 +16,8 @@ from cnamctl.cli.options import (
     target_options,
     use_color,
 )
-from cnamctl.cli.verify_cmd import verification_hint
 from cnamctl.errors import ManifestError
+from cnamctl.text import inert
 
 if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
     from cnamctl.plan.render.view import ViewOptions
@@ -173,7 +174,7 @@ def _report_error(result: AccountPlan) -> None:
     err = result.error
     lines = [str(p) for p in err.problems] if isinstance(err, ManifestError) else [str(err)]
     for line in lines:
-        click.echo(f"error: {result.name}: {line}", err=True)
+        click.echo(inert(f"error: {result.name}: {line}"), err=True)
 
 
 def _first_line(err: Exception | None) -> str:

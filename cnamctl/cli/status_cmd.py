@@ -1,4 +1,4 @@
-"""`cnamctl status`: review state of every managed CNAM profile, optionally waiting."""
+"""`cnamctl status`: review state of every managed trust profile, optionally waiting."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def status(
     interval: float,
     fmt: str,
 ) -> None:
-    """Review status, evaluation results and errors of every CNAM profile in PATHS.
+    """Review status, evaluation results and errors of every CNAM, SHAKEN/STIR and
+    Voice Integrity profile in PATHS.
 
     With Account documents every account is reported, under its name; one failing
     account is reported as such and the others still are."""
@@ -108,7 +109,7 @@ def status(
     errors = [a.error for a in accounts if a.error is not None]
     if failure or errors:
         raise (failure or errors)[0]
-    rejected = [s.name for _, statuses, _ in sections for s in statuses or () if s.rejected]
+    rejected = [s.label for _, statuses, _ in sections for s in statuses or () if s.rejected]
     if wait and rejected:
         raise ReviewRejected(f"review rejected: {', '.join(rejected)}")
 

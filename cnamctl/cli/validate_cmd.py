@@ -10,6 +10,7 @@ import click
 
 from cnamctl.cli.options import paths_argument
 from cnamctl.errors import ManifestError, Problem
+from cnamctl.policies import SPECS
 
 if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
     from cnamctl.manifest import ManifestSet
@@ -29,20 +30,25 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
     """Validate manifest files and directories offline.
 
     Every problem is reported as file:line: message; the exit status is 1 if
-    there is any.
+    there is any. Manifests of several Accounts are validated together, each
+    account's rules on its own documents.
     """
-    from cnamctl.manifest import load_manifests
+    from cnamctl.manifest import load_workspace
 
     try:
-        manifests = load_manifests(paths)
+        sets = load_workspace(paths)
     except ManifestError as err:
         if output_format == "json":
             click.echo(json.dumps(_problems_json(err.problems), indent=2))
         raise
     if output_format == "json":
         click.echo("[]")
+    elif len(sets) == 1:
+        click.echo(summary(sets[0]))
     else:
-        click.echo(summary(manifests))
+        click.echo(f"{len(sets)} accounts, {_plural(len(sets[0].files), 'file')} — valid")
+        for manifests in sets:
+            click.echo(f"  {manifests.label}: {_resources(manifests)}")
 
 
 @click.command()
@@ -62,17 +68,20 @@ def schema() -> None:
 
 def summary(manifests: ManifestSet) -> str:
     """``3 files, 5 resources: 1 BusinessProfile, 2 CnamProfile, 2 OutgoingCallerId — valid``."""
+    return f"{_plural(len(manifests.files), 'file')}, {_resources(manifests)} — valid"
+
+
+def _resources(manifests: ManifestSet) -> str:
+    """``5 resources: 1 BusinessProfile, 2 CnamProfile, 2 OutgoingCallerId``."""
     counts = {
         "BusinessProfile": len(manifests.business_profiles),
-        "CnamProfile": len(manifests.cnam_profiles),
+        **{spec.kind: len(manifests.profiles(spec)) for spec in SPECS},
         "OutgoingCallerId": len(manifests.caller_ids),
         "Settings": 1 if manifests.settings else 0,
     }
     total = sum(counts.values())
     kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
-    files = _plural(len(manifests.files), "file")
-    resources = _plural(total, "resource")
-    return f"{files}, {resources}{': ' + kinds if kinds else ''} — valid"
+    return f"{_plural(total, 'resource')}{': ' + kinds if kinds else ''}"
 
 
 def _plural(n: int, noun: str) -> str:

@@ -1,213 +1,122 @@
-"""`cnamctl verify-caller-ids`: have Twilio call each declared, unverified caller ID
-while a person is there to enter the code. Never without a terminal."""
+"""`cnamctl verify`: does Twilio Lookup show the display name each CnamProfile declares?"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+import os
+from datetime import timedelta
 
 import click
 
-from cnamctl.cli.options import hint, is_terminal, paths_argument, target_options
-from cnamctl.errors import CnamctlError, UsageError
+from cnamctl.cli.options import format_option, is_quiet, paths_argument, target_options
 
-if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
-    from rich.console import Console
-
-    from cnamctl.apply.verify import PendingCallerId
-    from cnamctl.plan.model import Plan
-    from cnamctl.workspace import AccountPlan
+EXIT_MISMATCH = 2
 
 
-@click.command("verify-caller-ids")
+def _age(ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
+    if ctx.resilient_parsing:  # shell completion: the command will not run; `cnamctl.plan`
+        return timedelta(0)  # (pydantic and all) is not imported just to check a default
+    from cnamctl.plan.review import parse_age
+
+    try:
+        return parse_age(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@click.command()
 @paths_argument
 @target_options
+@format_option("text", "json", "markdown")
 @click.option(
-    "--number",
-    "numbers",
-    multiple=True,
-    metavar="E164",
-    help="Only this declared number (repeatable); default: every unverified one.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=300.0,
+    "--sample",
+    type=click.IntRange(min=1),
+    default=3,
     show_default=True,
-    help="Seconds to wait for each number after Twilio starts calling it.",
+    help="Branded numbers looked up per CnamProfile (cached ones first, then those not "
+    "looked up lately).",
+)
+@click.option("--all", "every", is_flag=True, help="Look up every branded number.")
+@click.option(
+    "--max-lookups",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Lookups (billed by Twilio) this run may send, retries included; counted before "
+    "any request and never exceeded.",
 )
 @click.option(
-    "--interval",
-    type=click.FloatRange(min=0.5),
-    default=3.0,
+    "--cache-ttl",
+    default="12h",
     show_default=True,
-    help="Seconds between checks whether the number is verified.",
+    metavar="AGE",
+    callback=_age,
+    help="Reuse a cached answer younger than AGE (90m, 12h, 2d).",
 )
-def verify_caller_ids(
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ignore cached answers: look the sample up again (the new answers are cached).",
+)
+@click.option(
+    "--clear-cache", is_flag=True, help="Delete the lookup cache first (docs/verify.md: where)."
+)
+@click.option(
+    "--max-rps",
+    type=click.FloatRange(min=0),
+    default=0,
+    help="Client-side limit on Twilio requests per second (0: none).",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when no number is a mismatch, 2 when one is, 1 on error (for scheduled "
+    "checks; propagating and not-branded numbers are not mismatches).",
+)
+@click.pass_context
+def verify(
+    ctx: click.Context,
     paths: tuple[str, ...],
     api_url: str | None,
     embedded: bool,
-    numbers: tuple[str, ...],
-    timeout: float,
-    interval: float,
+    fmt: str,
+    sample: int,
+    every: bool,
+    max_lookups: int,
+    cache_ttl: timedelta,
+    no_cache: bool,
+    clear_cache: bool,
+    max_rps: float,
+    detailed_exitcode: bool,
 ) -> None:
-    """Verify the outgoing caller IDs declared in PATHS that Twilio does not have yet.
+    """Look up a sample of each CnamProfile's branded numbers in Twilio Lookup and say,
+    per number: confirmed (the CNAM database holds the declared name), propagating
+    (approved less than 72 hours ago), mismatch, or not branded yet.
 
-    For each one, one after the other: Twilio calls the number, this shows the
-    six-digit code to enter on that call, and waits (at most --timeout seconds)
-    until the caller ID appears. It asks before calling, and refuses to run
-    without a terminal, so a scheduled job never phones anyone.
+    Lookups are billed by Twilio; answers are cached (--cache-ttl) so a re-run does
+    not pay twice. Confirmed in Twilio Lookup is not "shown on every phone": carriers
+    use different CNAM databases, and mobile users opt in (docs/verify.md).
     """
-    from cnamctl.apply.verify import pending, verified_numbers
+    from cnamctl.errors import CnamctlError
     from cnamctl.manifest import load_workspace
     from cnamctl.twilio.target import open_endpoint
-    from cnamctl.workspace import AccountPlan, for_each_account, named
+    from cnamctl.verify import cache as lookups
+    from cnamctl.verify.model import Status
+    from cnamctl.verify.render import render_json, render_markdown, render_text
+    from cnamctl.verify.run import VerifyOptions, verify_accounts
 
-    if not _interactive():
-        raise UsageError(
-            "verify-caller-ids has Twilio phone each number and waits for a person to enter "
-            "a code, so it runs only in a terminal: run "
-            f"`{hint('verify-caller-ids', *paths)}` there (`cnamctl plan` lists the caller "
-            "IDs waiting, with status unverified)"
-        )
-    accounts = [AccountPlan.of(s) for s in load_workspace(paths)]
-    _check_numbers(numbers, accounts)
-    with open_endpoint(api_url, embedded) as endpoint:
-        todo: dict[int, list[PendingCallerId]] = {}
-
-        def read(account: AccountPlan) -> None:
-            assert account.manifests is not None
-            account.client = client = endpoint.client_for(account.account)
-            sid = account.account.sid if account.account else client.account_sid
-            assert sid is not None
-            found = pending(account.manifests, verified_numbers(client, sid))
-            todo[id(account)] = [p for p in found if not numbers or p.phone_number in numbers]
-
-        for_each_account(accounts, read)
-        calls = [(a, p) for a in accounts for p in todo.get(id(a), [])]
-        if not calls:
-            _report_errors(accounts)
-            click.echo("Every declared caller ID is verified.")
-            return
-        click.echo("Twilio will call these numbers, one after the other:")
-        for account, caller in calls:
-            where = f"  {account.name}:" if named(accounts) else ""
-            name = f" ({caller.friendly_name})" if caller.friendly_name else ""
-            source = f"  # {caller.location}" if caller.location else ""
-            click.echo(f"{where}  {caller.phone_number}{name}{source}")
-        noun = "call" if len(calls) == 1 else "calls"
-        if not click.confirm(
-            f"Place {len(calls)} {noun} through {endpoint.label}? Answer each and enter "
-            "the code shown",
-            default=False,
-            err=True,
-        ):
-            raise UsageError("nothing was called")
-        failed = _call_each(calls, timeout, interval)
-    _report_errors(accounts)
-    done = len(calls) - len(failed)
-    click.echo(f"{done} of {len(calls)} caller IDs verified.")
-    if failed or any(a.error for a in accounts):
-        raise CnamctlError(
-            f"not verified: {', '.join(failed) or 'see the errors above'}; run "
-            f"`{hint('verify-caller-ids', *paths)}` again for a new call"
-        )
-
-
-def _call_each(
-    calls: Sequence[tuple[AccountPlan, PendingCallerId]], timeout: float, interval: float
-) -> list[str]:
-    """Place each call and wait for it; the numbers that were not verified."""
-    from rich.console import Console
-
-    from cnamctl.apply.verify import VerificationTimeout, place_call
-
-    console = Console(stderr=True)
-    failed = []
-    for index, (account, caller) in enumerate(calls):
-        assert account.client is not None
-        sid = account.account.sid if account.account else account.client.account_sid
-        assert sid is not None
-        try:
-            call = place_call(account.client, sid, caller)
-        except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
-            failed.append(caller.phone_number)
-            continue
-        click.echo(
-            f"Twilio is calling {caller.phone_number} now: answer and enter {call.validation_code}"
-        )
-        try:
-            found = _wait(console, account, sid, caller.phone_number, timeout, interval)
-            click.echo(f"verified {caller.phone_number} ({found})")
-        except VerificationTimeout as err:
-            click.echo(f"not verified: {err}", err=True)
-            failed.append(caller.phone_number)
-        except KeyboardInterrupt:
-            click.echo(f"stopped waiting for {caller.phone_number}", err=True)
-            failed.extend(c.phone_number for _, c in calls[index:])
-            break
-        except CnamctlError as err:
-            click.echo(f"error: {err}", err=True)
-            failed.append(caller.phone_number)
-    return failed
-
-
-def _wait(
-    console: Console,
-    account: AccountPlan,
-    sid: str,
-    number: str,
-    timeout: float,
-    interval: float,
-) -> str:
-    """Wait for ``number`` with a spinner, elapsed time and the bound, on stderr."""
-    from cnamctl.apply.verify import wait_until_verified
-
-    assert account.client is not None
-    with console.status(f"waiting for {number}") as status:
-
-        def show(elapsed: float, bound: float) -> None:
-            status.update(
-                f"waiting for {number} to be verified: {elapsed:.0f} s of {bound:.0f} s "
-                "(Ctrl-C to stop)"
-            )
-
-        return wait_until_verified(
-            account.client, sid, number, timeout=timeout, interval=interval, on_poll=show
-        )
-
-
-def _check_numbers(numbers: Iterable[str], accounts: Sequence[AccountPlan]) -> None:
-    declared = {e164 for a in accounts if a.manifests for e164 in a.manifests.caller_ids}
-    unknown = sorted(set(numbers) - declared)
-    if unknown:
-        raise UsageError(
-            f"--number {', '.join(unknown)}: not a declared OutgoingCallerId (give E.164, "
-            "e.g. +14155550100)"
-        )
-
-
-def _report_errors(accounts: Sequence[AccountPlan]) -> None:
-    for account in accounts:
-        if account.error is not None:
-            click.echo(f"error: {account.name}: {account.error}", err=True)
-
-
-def _interactive() -> bool:
-    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
-
-
-def verification_hint(plans: Iterable[Plan | None], paths: Sequence[str]) -> str | None:
-    """The advice a plan or apply prints when caller IDs wait for a person."""
-    from cnamctl.plan.caller_ids import awaiting_verification
-
-    waiting = sum(len(awaiting_verification(p)) for p in plans if p is not None)
-    if not waiting:
-        return None
-    noun = "caller ID waits" if waiting == 1 else "caller IDs wait"
-    return (
-        f"{waiting} declared {noun} for a person to verify: run "
-        f"`{hint('verify-caller-ids', *paths)}` in a terminal (Twilio calls, you enter a code)"
-    )
+    sets = load_workspace(paths)
+    path = lookups.default_dir(os.environ) / lookups.FILE_NAME
+    if clear_cache and lookups.clear(path) and not is_quiet():
+        click.echo(f"Deleted the lookup cache {path}.", err=True)
+    cache = lookups.LookupCache.open(path)
+    options = VerifyOptions(None if every else sample, max_lookups, cache_ttl, not no_cache)
+    with open_endpoint(api_url, embedded, max_rps=max_rps or None) as endpoint:
+        run = verify_accounts(sets, endpoint, options, cache)
+    for problem in cache.problems:
+        click.echo(f"warning: {problem}", err=True)
+    render = {"json": render_json, "markdown": render_markdown}.get(fmt, render_text)
+    click.echo(render(run), nl=False)
+    if run.failed:
+        raise CnamctlError("some accounts or numbers could not be verified (see above)")
+    if detailed_exitcode and run.count(Status.MISMATCH):
+        ctx.exit(EXIT_MISMATCH)

@@ -152,6 +152,16 @@ class EmulatorConfig:
         minimum=1,
         maximum=99_999,
     )
+    # -- Lookup -------------------------------------------------------------------
+    cnam_propagation_delay: float = knob(
+        10.0,
+        "Seconds between a CNAM product's approval (or a number's assignment to an "
+        "approved one) and Lookup answering its display name; the previous name, or "
+        "none, answers until then.",
+        minimum=0,
+        maximum=MAX_REVIEW_DELAY,
+        source="Twilio's CNAM guide: the display name may take 48-72 hours to propagate",
+    )
     # -- numbers and caller IDs --------------------------------------------------
     auto_verify_caller_ids: bool = knob(
         False, "A validation request creates its caller ID at once (no phone call)."

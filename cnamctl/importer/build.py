@@ -5,21 +5,26 @@ What is imported; everything else is reported in ``skipped`` with the reason:
 * each twilio-approved business profile, in a file of its own, found again by
   friendly name (plus its SID when several profiles share that name, or by SID
   alone when the friendly name cannot be written as one);
-* each CNAM trust product (the snapshot holds no others) that has a business
-  profile being imported and a cnam_information end user, and is the only
-  product of its friendly name. That friendly name becomes the CnamProfile
-  ``name`` unchanged, because it is how cnamctl recognises the product: a name
-  outside the manifest name pattern is skipped, never rewritten. Display name,
-  email and numbers as they are; ``callerNameLookup: true`` when every one of
-  those numbers has VoiceCallerIdLookup on (otherwise unset: left alone);
-* the numbers of a business profile that none of its imported CNAM profiles
-  brands (those are implied members, not repeated);
+* each trust product of the policies the snapshot read (CNAM by default; SHAKEN/STIR
+  and Voice Integrity with ``cnamctl import --products``) that has a business
+  profile being imported, the end user its policy needs (a cnam_information end
+  user holding a display name; a voice_integrity_information end user holding
+  the calling information), and is the only product of its policy and friendly
+  name. That friendly name becomes the profile's ``name`` unchanged, because it
+  is how cnamctl recognises the product: a name outside the manifest name
+  pattern is skipped, never rewritten. End-user attributes, email and numbers as
+  they are; for CNAM ``callerNameLookup: true`` when every one of those numbers
+  has VoiceCallerIdLookup on (otherwise unset: left alone);
+* the numbers of a business profile that none of its imported products holds
+  (those are implied members, not repeated);
 * each outgoing caller ID.
 
-CNAM and business-profile numbers must be US standard long codes; other numbers
-stay assigned and are reported. Every document is validated by the manifest
-models exactly as ``load_manifests`` validates it, and names and numbers are kept
-unique across documents, so what is written loads.
+Numbers must be eligible for where they are declared (CNAM and business-profile
+numbers: US standard long codes; SHAKEN/STIR and Voice Integrity: US long codes
+and toll-free numbers); other numbers stay assigned and are reported. Every
+document is validated by the manifest models exactly as ``load_manifests``
+validates it, and names and numbers are kept unique across documents, so what is
+written loads.
 
 The property the tests hold this to: right after an import, ``cnamctl plan`` on
 the written files proposes no change. The one exception is a draft product:
@@ -40,16 +45,18 @@ from cnamctl.importer.names import UniqueNames, is_valid_name, slugify
 from cnamctl.live.model import LiveBusinessProfile, LiveNumber, LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import (
     API_VERSION,
+    PROFILE_KINDS,
     BusinessProfile,
-    CnamProfile,
     OutgoingCallerId,
 )
-from cnamctl.manifest.rules import long_code_problem
+from cnamctl.manifest.rules import long_code_problem, us_number_problem
 from cnamctl.plan.review import APPROVED, DRAFT, REJECTED
+from cnamctl.policies import CNAM, SPECS, US_LONG_CODE, ProductSpec
 
 CALLER_IDS_FILE = "caller-ids"
 FRIENDLY_NAME_MAX_LENGTH = 64
 _STAYS = "it stays as it is in Twilio"
+_ELIGIBLE = {US_LONG_CODE: long_code_problem}
 
 
 @dataclass
@@ -58,29 +65,30 @@ class _Profile:
 
     live: LiveBusinessProfile
     name: str
-    cnams: list[tuple[str, ImportedDocument]] = field(default_factory=list)  # (what, document)
+    products: list[tuple[str, ImportedDocument]] = field(default_factory=list)  # (what, doc)
 
 
 def build_import(live: Snapshot) -> ImportResult:
     result = ImportResult(account_sid=live.account_sid)
     numbers = _Numbers(live, result)
     profiles = _business_profiles(live, result)
-    for product in _cnam_products(live, profiles, result):
-        sid = _business_profile_sid(product, live)
-        assert sid is not None  # _cnam_products keeps only products of an imported profile
-        profile = profiles[sid]
-        document = _cnam_document(product, profile, live, numbers, result)
-        if document is not None:
-            profile.cnams.append((_describe(product), document))
+    for spec in (s for s in SPECS if s.policy_sid in live.policies):
+        for product in _products(spec, live, profiles, result):
+            sid = _business_profile_sid(product, live)
+            assert sid is not None  # _products keeps only products of an imported profile
+            profile = profiles[sid]
+            document = _product_document(spec, product, profile, live, numbers, result)
+            if document is not None:
+                profile.products.append((_describe(spec, product), document))
     for profile in sorted(profiles.values(), key=lambda p: p.name):
         document = _business_profile_document(profile, live, numbers, result)
-        if document is not None:  # its CNAM profiles are already in name order
-            cnams = (d for _, d in profile.cnams)
-            result.files.append(ImportedFile(f"{profile.name}.yaml", (document, *cnams)))
+        if document is not None:  # its products are already by kind, then name
+            products = (d for _, d in profile.products)
+            result.files.append(ImportedFile(f"{profile.name}.yaml", (document, *products)))
         else:
             result.skipped.extend(
                 Skipped(what, f"its business profile is skipped; {_STAYS}")
-                for what, _ in profile.cnams
+                for what, _ in profile.products
             )
     callers = _caller_id_documents(live, result)
     if callers:
@@ -136,15 +144,16 @@ def _identity(bp: LiveBusinessProfile, live: Snapshot) -> dict[str, str]:
     return {"friendlyName": name} if namesakes == 1 else {"friendlyName": name, "sid": bp.sid}
 
 
-# --- CNAM products ---------------------------------------------------------------------
+# --- trust products --------------------------------------------------------------------
 
 
-def _cnam_products(
-    live: Snapshot, profiles: dict[str, _Profile], result: ImportResult
+def _products(
+    spec: ProductSpec, live: Snapshot, profiles: dict[str, _Profile], result: ImportResult
 ) -> list[LiveTrustProduct]:
-    """The products that can become CnamProfiles, sorted by name; the rest is skipped."""
+    """The products of ``spec``'s policy that can become profiles, sorted by name; the
+    rest is skipped."""
     by_name: dict[str, list[LiveTrustProduct]] = defaultdict(list)
-    for product in live.trust_products.values():
+    for product in live.products_of(spec.policy_sid):
         by_name[product.friendly_name].append(product)
     out = []
     for name, products in sorted(by_name.items()):
@@ -152,24 +161,24 @@ def _cnam_products(
             listed = ", ".join(f"{p.sid} {p.status}" for p in sorted(products, key=lambda p: p.sid))
             result.skipped.append(
                 Skipped(
-                    f"CNAM products named {name!r} ({listed})",
+                    f"{spec.label} products named {name!r} ({listed})",
                     f"cnamctl manages one product per name and {len(products)} share this one "
-                    "(a display-name replacement may be under review); import again once only "
+                    "(a replacement may be under review); import again once only "
                     f"one is left; {_STAYS}",
                 )
             )
             continue
         product = products[0]
-        reason = _unimportable(product, live, profiles)
+        reason = _unimportable(spec, product, live, profiles)
         if reason:
-            result.skipped.append(Skipped(_describe(product), reason))
+            result.skipped.append(Skipped(_describe(spec, product), reason))
         else:
             out.append(product)
     return out
 
 
 def _unimportable(
-    product: LiveTrustProduct, live: Snapshot, profiles: dict[str, _Profile]
+    spec: ProductSpec, product: LiveTrustProduct, live: Snapshot, profiles: dict[str, _Profile]
 ) -> str | None:
     if not is_valid_name(product.friendly_name):
         return (
@@ -182,9 +191,12 @@ def _unimportable(
         return f"no business profile is assigned to it; {_STAYS}"
     if bp_sid not in profiles:
         return f"its business profile {bp_sid} is not imported (see above); {_STAYS}"
-    user = live.end_user_of(product)
-    if user is None or user.cnam_display_name is None:
-        return f"it has no cnam_information end user holding a display name; {_STAYS}"
+    if spec.end_user is not None:
+        user = live.end_user_of(product)
+        if user is None or user.attributes.get(spec.end_user.title) is None:
+            return (
+                f"it has no {spec.end_user.type} end user holding a {spec.end_user.noun}; {_STAYS}"
+            )
     return None
 
 
@@ -193,7 +205,8 @@ def _business_profile_sid(product: LiveTrustProduct, live: Snapshot) -> str | No
     return bp.sid if bp else None
 
 
-def _cnam_document(
+def _product_document(
+    spec: ProductSpec,
     product: LiveTrustProduct,
     profile: _Profile,
     live: Snapshot,
@@ -201,76 +214,101 @@ def _cnam_document(
     result: ImportResult,
 ) -> ImportedDocument | None:
     user = live.end_user_of(product)
-    assert user is not None  # checked by _unimportable
-    what = _describe(product)
-    kept = numbers.for_cnam_profile(product.number_assignments, profile.name, what)
+    what = _describe(spec, product)
+    kept = numbers.for_product(spec, product.number_assignments, profile.name, what)
     data: dict[str, Any] = {
         "apiVersion": API_VERSION,
-        "kind": "CnamProfile",
+        "kind": spec.kind,
         "name": product.friendly_name,
         "businessProfile": profile.name,
-        "displayName": user.cnam_display_name,
+        **_end_user_fields(spec, user.attributes if user else {}),
         "email": product.email or "",
         "phoneNumbers": [n.phone_number for n in kept],
     }
-    if kept and all(n.voice_caller_id_lookup for n in kept):
+    if spec is CNAM and kept and all(n.voice_caller_id_lookup for n in kept):
         data["callerNameLookup"] = True
-    resource = _validated(CnamProfile, data, what, result)
+    resource = _validated(PROFILE_KINDS[spec.kind], data, what, result)
     if resource is None:
-        numbers.release(kept)
+        numbers.release(spec, kept)
         return None
     if product.status == DRAFT:
         result.notes.append(
             f"{what} is a draft: declaring it means submitting it, so the next plan "
             "proposes submitting it for review"
         )
-    comment = f"trust product {product.sid}, status {product.status}"
+    comments = [f"trust product {product.sid}, status {product.status}"]
     if product.status == REJECTED and product.error_codes():
-        comment += ", errors " + ", ".join(str(c) for c in product.error_codes())
-    return ImportedDocument(resource, (comment, f"display name in end user {user.sid}"))
+        comments[0] += ", errors " + ", ".join(str(c) for c in product.error_codes())
+    if spec.end_user is not None and user is not None:
+        comments.append(f"{spec.end_user.noun} in end user {user.sid}")
+    return ImportedDocument(resource, tuple(comments))
 
 
-def _describe(product: LiveTrustProduct) -> str:
-    return f"CNAM product {product.friendly_name!r} ({product.sid})"
+def _end_user_fields(spec: ProductSpec, attributes: dict[str, Any]) -> dict[str, Any]:
+    """The manifest fields an end user's attributes give: text as it is, counts Twilio
+    holds as text (``"12"``) as numbers; unset optional attributes left out."""
+    fields: dict[str, Any] = {}
+    for attribute in spec.end_user.attributes if spec.end_user else ():
+        value = attributes.get(attribute.name)
+        if value is None and not attribute.required:
+            continue
+        if attribute.text and isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        fields[attribute.field] = value
+    return fields
+
+
+def _describe(spec: ProductSpec, product: LiveTrustProduct) -> str:
+    return f"{spec.label} product {product.friendly_name!r} ({product.sid})"
 
 
 # --- numbers ---------------------------------------------------------------------------
 
 
 class _Numbers:
-    """Which numbers documents may declare: on the account, US long codes, and never
-    in two CNAM profiles or two business profiles (counting implied members)."""
+    """Which numbers documents may declare: on the account, eligible where declared,
+    and never in two products of one policy or two business profiles (counting
+    implied members)."""
 
     def __init__(self, live: Snapshot, result: ImportResult) -> None:
         self._live = live
         self._result = result
-        self._branded: dict[str, str] = {}  # E.164 -> CNAM product description
+        self._held: dict[tuple[str, str], str] = {}  # (policy key, E.164) -> product described
         self._member_of: dict[str, str] = {}  # E.164 -> business profile name
+        self._implied: dict[str, int] = {}  # E.164 -> how many imported products hold it
 
-    def for_cnam_profile(
-        self, assignments: Iterable[str], business_profile: str, owner: str
+    def for_product(
+        self, spec: ProductSpec, assignments: Iterable[str], business_profile: str, owner: str
     ) -> list[LiveNumber]:
         kept = []
-        for number in self._long_codes(assignments, owner):
+        for number in self._eligible(spec.numbers.eligible, assignments, owner):
             e164 = number.phone_number
-            other = self._branded.get(e164) or self._other_profile(e164, business_profile)
+            other = self._held.get((spec.key, e164)) or self._other_profile(e164, business_profile)
             if other:
                 self._skip(e164, owner, f"already declared by {other}")
                 continue
-            self._branded[e164] = owner
+            self._held[(spec.key, e164)] = owner
             self._member_of[e164] = business_profile
+            self._implied[e164] = self._implied.get(e164, 0) + 1
             kept.append(number)
         return kept
 
     def for_business_profile(
         self, assignments: Iterable[str], business_profile: str, owner: str
     ) -> list[LiveNumber]:
-        """Numbers to list on the profile: not those its CNAM profiles imply."""
+        """Numbers to list on the profile: not those its imported products imply."""
+        assignments = list(assignments)
+        implied = {
+            pn
+            for pn in assignments
+            if (number := self._live.numbers.get(pn)) is not None
+            and self._implied.get(number.phone_number)
+            and self._member_of.get(number.phone_number) == business_profile
+        }
         kept = []
-        for number in self._long_codes(assignments, owner):
+        listed = [pn for pn in assignments if pn not in implied]
+        for number in self._eligible(US_LONG_CODE, listed, owner):
             e164 = number.phone_number
-            if self._member_of.get(e164) == business_profile:
-                continue
             other = self._other_profile(e164, business_profile)
             if other:
                 self._skip(e164, owner, f"already declared by {other}")
@@ -279,11 +317,15 @@ class _Numbers:
             kept.append(number)
         return kept
 
-    def release(self, numbers: Iterable[LiveNumber]) -> None:
+    def release(self, spec: ProductSpec, numbers: Iterable[LiveNumber]) -> None:
         """Give back the numbers of a document that was not written after all."""
         for number in numbers:
-            self._branded.pop(number.phone_number, None)
-            self._member_of.pop(number.phone_number, None)
+            e164 = number.phone_number
+            self._held.pop((spec.key, e164), None)
+            self._implied[e164] -= 1
+            if not self._implied[e164]:
+                del self._implied[e164]
+                self._member_of.pop(e164, None)
 
     def _other_profile(self, e164: str, business_profile: str) -> str | None:
         member_of = self._member_of.get(e164)
@@ -291,14 +333,15 @@ class _Numbers:
             return None
         return f"business profile {member_of!r}"
 
-    def _long_codes(self, assignments: Iterable[str], owner: str) -> list[LiveNumber]:
+    def _eligible(self, rule: str, assignments: Iterable[str], owner: str) -> list[LiveNumber]:
+        problem_of = _ELIGIBLE.get(rule, us_number_problem)
         kept = []
         for pn in assignments:
             number = self._live.numbers.get(pn)
             if number is None:
                 self._skip(pn, owner, "not an incoming phone number of this account")
                 continue
-            problem = long_code_problem(number.phone_number)
+            problem = problem_of(number.phone_number)
             if problem:
                 self._skip(number.phone_number, owner, problem)
             else:

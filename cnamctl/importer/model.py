@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cnamctl.manifest.model import BusinessProfile, CnamProfile, OutgoingCallerId
+from cnamctl.manifest.model import (
+    BusinessProfile,
+    CnamProfile,
+    OutgoingCallerId,
+    ShakenStirProfile,
+    VoiceIntegrityProfile,
+)
 
-Resource = BusinessProfile | CnamProfile | OutgoingCallerId
+Resource = (
+    BusinessProfile | CnamProfile | ShakenStirProfile | VoiceIntegrityProfile | OutgoingCallerId
+)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ read or more than ``SCAN_LIMIT`` bytes in all mean no early read. The loaded
 manifests still decide: when they name accounts after all (an Account document
 written without the word, with YAML escapes), the early read is stopped and
 dropped unused (``abandon``), and every account is read as it would have been.
+So do manifests that manage trust-product policies beyond the default's (a
+ShakenStirProfile, a VoiceIntegrityProfile: ``plan/scope.py``): the early read
+reads the default policies (``policies``), which it cannot know to widen.
 An early read that fails keeps its error for the account, to be raised where a
 read's error always was, after the manifests have loaded: a manifest problem
 still comes first and says what to fix.
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnamctl.errors import CnamctlError
+from cnamctl.policies import DEFAULT_POLICIES
 
 if TYPE_CHECKING:
     from twilio.rest import Client
@@ -93,6 +97,8 @@ def _files(path: Path) -> Iterable[Path | None]:
 class EarlyRead:
     """The environment's account, read in a thread of its own from ``start``."""
 
+    policies: tuple[str, ...] = DEFAULT_POLICIES  # the trust products it reads
+
     def __init__(self, endpoint: Endpoint) -> None:
         self._stop = threading.Event()
         self._done: Future[tuple[Client, Snapshot]] = Future()
@@ -117,7 +123,9 @@ class EarlyRead:
 
         try:
             client = endpoint.client_for(None)
-            self._done.set_result((client, read_snapshot(client, stop=self._stop)))
+            self._done.set_result(
+                (client, read_snapshot(client, policies=self.policies, stop=self._stop))
+            )
         except BaseException as err:  # kept for take(), raised in the command's thread
             self._done.set_exception(err)
 

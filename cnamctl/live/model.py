@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnamctl.policies import DEFAULT_POLICIES, spec_of_policy
+
 
 def fingerprint(record: Any) -> str:
     """A stable 16-hex-digit digest of a dataclass record's fields.
@@ -67,7 +69,8 @@ class LiveBusinessProfile:
 
 @dataclass(frozen=True)
 class LiveEndUser:
-    """An EndUser (IT...); for CNAM of type cnam_information."""
+    """An EndUser (IT...): cnam_information for CNAM, voice_integrity_information for
+    Voice Integrity (``cnamctl.policies``)."""
 
     sid: str
     friendly_name: str
@@ -115,8 +118,10 @@ class LiveCallerId:
 class Snapshot:
     """Everything read from one account at one moment.
 
-    ``trust_products`` holds only CNAM-policy products (others are never touched);
-    ``other_trust_product_count`` just says how many others exist.
+    ``trust_products`` holds the products of the policies that were read
+    (``policies``: CNAM unless a plan manages more, see ``cnamctl.plan.scope``), by
+    SID; ``products_of`` gives those of one policy. Products of other policies are
+    not read: they are never touched.
     """
 
     account_sid: str
@@ -125,12 +130,19 @@ class Snapshot:
     trust_products: dict[str, LiveTrustProduct] = field(default_factory=dict)  # by sid
     end_users: dict[str, LiveEndUser] = field(default_factory=dict)  # by sid
     caller_ids: dict[str, LiveCallerId] = field(default_factory=dict)  # by sid
-    other_trust_product_count: int = 0
+    policies: tuple[str, ...] = DEFAULT_POLICIES  # the policies whose products were read
     request_count: int = 0
 
     def __post_init__(self) -> None:
         self._numbers_by_e164: dict[str, LiveNumber] | None = None
         self._caller_ids_by_e164: dict[str, LiveCallerId] | None = None
+
+    def products_of(self, policy_sid: str) -> list[LiveTrustProduct]:
+        """The products of one policy, by SID (not cached: tests edit snapshots)."""
+        return sorted(
+            (p for p in self.trust_products.values() if p.policy_sid == policy_sid),
+            key=lambda p: p.sid,
+        )
 
     def number_by_e164(self, e164: str) -> LiveNumber | None:
         if self._numbers_by_e164 is None:
@@ -143,10 +155,15 @@ class Snapshot:
         return self._caller_ids_by_e164.get(e164)
 
     def end_user_of(self, product: LiveTrustProduct) -> LiveEndUser | None:
-        """The cnam_information end user assigned to a product, if any."""
+        """The end user of the product's policy's type assigned to it (for CNAM its
+        cnam_information end user), if any; None for a policy without one."""
+        spec = spec_of_policy(product.policy_sid)
+        wanted = spec.end_user_type if spec else None
+        if wanted is None:
+            return None
         for object_sid in sorted(product.entity_assignments):
             user = self.end_users.get(object_sid)
-            if user is not None and user.type == "cnam_information":
+            if user is not None and user.type == wanted:
                 return user
         return None
 

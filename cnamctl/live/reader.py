@@ -1,26 +1,25 @@
 """Read the live snapshot through the twilio SDK: list calls only, concurrently.
 
 Every collection is read with list calls at PageSize 1000 (never one GET per
-resource), as plain JSON pages (``pages.py``). The five top-level collections
-are read at once; then the numbers' shards (``shards.py``: the longest list, read
-as concurrent filtered listings when it has more than one page), and the
-per-profile and per-product assignment lists, also at once. Concurrency is
-bounded by ``max_workers``; every request is bounded by the HTTP client's timeout
-and read-retry budget. A trust product deleted while it is
+resource), as plain JSON pages (``pages.py``). The top-level collections (one
+trust-product list per policy read) are read at once; then the numbers' shards
+(``shards.py``: the longest list, read as concurrent filtered listings when it has
+more than one page), and the per-profile and per-product assignment lists, also at
+once. Concurrency is bounded by ``max_workers``; every request is bounded by the
+HTTP client's timeout and read-retry budget. A trust product deleted while it is
 being read (its assignment lists answer 404) is left out, as if read a moment later.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.live.model import (
     LiveBusinessProfile,
     LiveCallerId,
@@ -40,6 +39,7 @@ from cnamctl.live.pages import (
     read_pages,
 )
 from cnamctl.live.shards import NumbersRead
+from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.failures import access_error
 
 # What planning reads from each list's records (pages.py refuses records without it).
@@ -68,12 +68,16 @@ def read_snapshot(
     client: Client,
     *,
     max_workers: int = READ_CONCURRENCY,
+    policies: Sequence[str] = DEFAULT_POLICIES,
     shard_numbers: bool = True,
     stop: threading.Event | None = None,
 ) -> Snapshot:
-    """Read numbers, business profiles, CNAM products, end users and caller IDs.
+    """Read numbers, business profiles, end users, caller IDs, and the trust products
+    of ``policies`` (one PolicySid-filtered list each; the plan's policies come from
+    ``cnamctl.plan.scope``, the default is the CNAM policy alone).
     ``shard_numbers=False``: the numbers page by page (the benchmark's comparison);
     ``stop``: once set, no new request (PageRefused): the read is not needed."""
+    policies = tuple(dict.fromkeys(policies))
     stopped = stop.is_set if stop is not None else None
     account = f"{API_2010}/2010-04-01/Accounts/{client.account_sid}"
     hub = f"{TRUSTHUB}/v1"
@@ -94,14 +98,20 @@ def read_snapshot(
         first_f = read_numbers(numbers_url, params={"PageSize": PAGE_SIZE}, limit=1)
         callers_f = read(f"{account}/OutgoingCallerIds.json", CALLER_ID, "outgoing_caller_ids")
         profiles_f = read(f"{hub}/CustomerProfiles", BUSINESS_PROFILE)
-        products_f = read(f"{hub}/TrustProducts", TRUST_PRODUCT, PolicySid=CNAM_POLICY_SID)
+        products_f = [
+            read(f"{hub}/TrustProducts", TRUST_PRODUCT, PolicySid=policy) for policy in policies
+        ]
         users_f = read(f"{hub}/EndUsers", END_USER)
 
         # The numbers' shards go first: they are the longest chains of pages.
         numbers = NumbersRead(
             numbers_url, _result(first_f), read_numbers, shard=shard_numbers, stop=stopped
         )
-        profiles, products = _result(profiles_f), _result(products_f)
+        profiles = _result(profiles_f)
+        # the filter is the server's; a product of another policy is never kept
+        products = [
+            p for future in products_f for p in _result(future) if p.get("policy_sid") in policies
+        ]
         bp_numbers = {
             p["sid"]: read(
                 f"{hub}/CustomerProfiles/{p['sid']}/ChannelEndpointAssignments",
@@ -120,7 +130,7 @@ def read_snapshot(
             for p in products
         }
 
-        snapshot = Snapshot(account_sid=client.account_sid)
+        snapshot = Snapshot(account_sid=client.account_sid, policies=policies)
         for n in numbers.records(_result):
             snapshot.numbers[n["sid"]] = LiveNumber(
                 sid=n["sid"],

@@ -14,6 +14,9 @@ from cnamctl.manifest.model import (
     PruneSettings,
     SafetySettings,
     Settings,
+    ShakenStirProfile,
+    TrustProfile,
+    VoiceIntegrityProfile,
 )
 from cnamctl.manifest.schema import manifest_json_schema
 
@@ -30,6 +33,9 @@ __all__ = [
     "PruneSettings",
     "SafetySettings",
     "Settings",
+    "ShakenStirProfile",
+    "TrustProfile",
+    "VoiceIntegrityProfile",
     "load_manifests",
     "load_workspace",
     "manifest_json_schema",

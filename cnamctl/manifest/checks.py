@@ -11,9 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cnamctl.errors import Location, Problem
-from cnamctl.manifest.model import BusinessProfile, CnamProfile, OutgoingCallerId, _Resource
+from cnamctl.manifest.model import (
+    PROFILE_KINDS,
+    BusinessProfile,
+    OutgoingCallerId,
+    TrustProfile,
+    _Resource,
+)
 from cnamctl.manifest.suggest import did_you_mean
 from cnamctl.manifest.yamlsource import RawDocument
+from cnamctl.policies import BY_KIND, SPECS
 
 
 @dataclass(frozen=True)
@@ -29,26 +36,31 @@ def cross_document_problems(
     every file parsed (the profile may sit in the file that did not)."""
     resources = [d.resource for d in docs if d.resource is not None]
     profiles = [r for r in resources if isinstance(r, BusinessProfile)]
-    cnams = [r for r in resources if isinstance(r, CnamProfile)]
+    products: list[TrustProfile] = [
+        r for spec in SPECS for r in resources if isinstance(r, PROFILE_KINDS[spec.kind])
+    ]
     caller_ids = [r for r in resources if isinstance(r, OutgoingCallerId)]
-    problems = [
-        *_duplicate_names("BusinessProfile", profiles),
-        *_duplicate_names("CnamProfile", cnams),
+    problems = [*_duplicate_names("BusinessProfile", profiles)]
+    for spec in SPECS:
+        of_kind = [p for p in products if p.kind == spec.kind]
+        problems += _duplicate_names(spec.kind, of_kind)
+        if spec.numbers.exclusive:
+            problems += _numbers_shared_within_kind(spec.label, of_kind)
+    problems += [
         *_duplicate_caller_ids(caller_ids),
         *_extra_settings(docs),
-        *_numbers_shared_between_cnam_profiles(cnams),
-        *_numbers_in_two_business_profiles(profiles, cnams),
+        *_numbers_in_two_business_profiles(profiles, products),
     ]
-    with_numbers: list[BusinessProfile | CnamProfile] = [*profiles, *cnams]
+    with_numbers: list[BusinessProfile | TrustProfile] = [*profiles, *products]
     for resource in with_numbers:
         problems.extend(_numbers_listed_twice(resource))
     if all_files_parsed:
-        problems.extend(_dangling_references(cnams, _business_profile_names(docs)))
+        problems.extend(_dangling_references(products, _business_profile_names(docs)))
     return problems
 
 
 def _duplicate_names(
-    kind: str, resources: Iterable[BusinessProfile | CnamProfile]
+    kind: str, resources: Iterable[BusinessProfile | TrustProfile]
 ) -> list[Problem]:
     first: dict[str, Location | None] = {}
     problems = []
@@ -86,7 +98,7 @@ def _extra_settings(docs: Iterable[LoadedDocument]) -> list[Problem]:
     ]
 
 
-def _numbers_listed_twice(resource: BusinessProfile | CnamProfile) -> list[Problem]:
+def _numbers_listed_twice(resource: BusinessProfile | TrustProfile) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
     for i, number in enumerate(resource.phone_numbers):
@@ -101,26 +113,29 @@ def _numbers_listed_twice(resource: BusinessProfile | CnamProfile) -> list[Probl
     return problems
 
 
-def _numbers_shared_between_cnam_profiles(cnams: Iterable[CnamProfile]) -> list[Problem]:
-    owner: dict[str, tuple[CnamProfile, int]] = {}
+def _numbers_shared_within_kind(label: str, of_kind: Iterable[TrustProfile]) -> list[Problem]:
+    """A number is on one product of an exclusive policy (``NumberRule.exclusive``)."""
+    owner: dict[str, tuple[TrustProfile, int]] = {}
     problems = []
-    for cnam in cnams:
-        for i, number in enumerate(cnam.phone_numbers):
-            other, j = owner.setdefault(number, (cnam, i))
-            if other is not cnam:
+    for product in of_kind:
+        for i, number in enumerate(product.phone_numbers):
+            other, j = owner.setdefault(number, (product, i))
+            if other is not product:
                 message = (
-                    f"phoneNumbers.{i}: {number} is already in CnamProfile '{other.name}' "
-                    f"({other.loc(f'phoneNumbers.{j}')}); a number can have only one CNAM profile"
+                    f"phoneNumbers.{i}: {number} is already in {other.kind} '{other.name}' "
+                    f"({other.loc(f'phoneNumbers.{j}')}); a number can have only one "
+                    f"{label} profile"
                 )
-                problems.append(Problem(cnam.loc(f"phoneNumbers.{i}"), message))
+                problems.append(Problem(product.loc(f"phoneNumbers.{i}"), message))
     return problems
 
 
 def _numbers_in_two_business_profiles(
-    profiles: Iterable[BusinessProfile], cnams: Iterable[CnamProfile]
+    profiles: Iterable[BusinessProfile], products: Iterable[TrustProfile]
 ) -> list[Problem]:
     """A number belongs to one business profile, whether listed there or implied by
-    a CnamProfile of that profile (CNAM numbers need not be listed explicitly).
+    a trust profile of that profile (their numbers need not be listed explicitly),
+    and all the trust profiles holding a number belong to the same business profile.
     Locations are looked up only for the numbers reported (100,000 numbers are
     checked; hardly any is reported)."""
     owner: dict[str, tuple[BusinessProfile, int]] = {}
@@ -135,17 +150,36 @@ def _numbers_in_two_business_profiles(
                     "to only one business profile"
                 )
                 problems.append(Problem(profile.loc(f"phoneNumbers.{i}"), message))
-    for cnam in cnams:
-        for i, number in enumerate(cnam.phone_numbers):
+    implied: dict[str, tuple[TrustProfile, int]] = {}
+    for product in products:
+        for i, number in enumerate(product.phone_numbers):
             listed = owner.get(number)
-            if listed is not None and listed[0].name != cnam.business_profile:
+            if listed is not None and listed[0].name != product.business_profile:
                 other, j = listed
                 message = (
                     f"phoneNumbers.{i}: {number} is assigned to BusinessProfile '{other.name}' "
-                    f"({other.loc(f'phoneNumbers.{j}')}), but this CnamProfile belongs to "
-                    f"'{cnam.business_profile}'"
+                    f"({other.loc(f'phoneNumbers.{j}')}), but this {product.kind} belongs to "
+                    f"'{product.business_profile}'"
                 )
-                problems.append(Problem(cnam.loc(f"phoneNumbers.{i}"), message))
+                problems.append(Problem(product.loc(f"phoneNumbers.{i}"), message))
+                continue
+            first, k = implied.setdefault(number, (product, i))
+            reported = first.kind == product.kind and BY_KIND[first.kind].numbers.exclusive
+            if (
+                listed is None
+                and first.business_profile != product.business_profile
+                and not (
+                    reported  # already: a number can have only one profile of this kind
+                )
+            ):
+                message = (
+                    f"phoneNumbers.{i}: {number} is in {first.kind} '{first.name}' "
+                    f"({first.loc(f'phoneNumbers.{k}')}) of BusinessProfile "
+                    f"'{first.business_profile}', but this {product.kind} belongs to "
+                    f"'{product.business_profile}'; a number can belong to only one "
+                    "business profile"
+                )
+                problems.append(Problem(product.loc(f"phoneNumbers.{i}"), message))
     return problems
 
 
@@ -161,13 +195,13 @@ def _business_profile_names(docs: Iterable[LoadedDocument]) -> set[str]:
     }
 
 
-def _dangling_references(cnams: Iterable[CnamProfile], names: set[str]) -> list[Problem]:
+def _dangling_references(products: Iterable[TrustProfile], names: set[str]) -> list[Problem]:
     return [
         Problem(
-            cnam.loc("businessProfile"),
-            f"businessProfile: no BusinessProfile named '{cnam.business_profile}'"
-            + did_you_mean(cnam.business_profile, sorted(names)),
+            product.loc("businessProfile"),
+            f"businessProfile: no BusinessProfile named '{product.business_profile}'"
+            + did_you_mean(product.business_profile, sorted(names)),
         )
-        for cnam in cnams
-        if cnam.business_profile not in names
+        for product in products
+        if product.business_profile not in names
     ]

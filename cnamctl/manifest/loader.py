@@ -30,9 +30,12 @@ from cnamctl.manifest.model import (
     ManifestSet,
     OutgoingCallerId,
     Settings,
+    ShakenStirProfile,
+    VoiceIntegrityProfile,
     _Resource,
 )
 from cnamctl.manifest.yamlsource import parse_yaml
+from cnamctl.policies import BY_KIND
 
 logger = logging.getLogger("cnamctl.manifest")
 EMPTY_FILE = (
@@ -120,8 +123,8 @@ def _manifest_set(resources: list[_Resource], files: list[str]) -> ManifestSet:
     for r in resources:
         if isinstance(r, BusinessProfile):
             result.business_profiles.setdefault(r.name, r)
-        elif isinstance(r, CnamProfile):
-            result.cnam_profiles.setdefault(r.name, r)
+        elif isinstance(r, CnamProfile | ShakenStirProfile | VoiceIntegrityProfile):
+            result.profiles(BY_KIND[r.kind]).setdefault(r.name, r)
         elif isinstance(r, OutgoingCallerId):
             result.caller_ids.setdefault(r.phone_number, r)
         elif isinstance(r, Settings) and result.settings is None:

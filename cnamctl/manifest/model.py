@@ -19,7 +19,7 @@ from pydantic import (
     PrivateAttr,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
 from cnamctl.errors import Location
@@ -27,7 +27,8 @@ from cnamctl.manifest import rules
 from cnamctl.manifest.locations import nearest_location
 from cnamctl.manifest.rules.display_name import MAX_LENGTH as DISPLAY_NAME_MAX_LENGTH
 from cnamctl.manifest.rules.display_name import PATTERN as DISPLAY_NAME_PATTERN
-from cnamctl.manifest.rules.phone import read_caller_id, read_long_code
+from cnamctl.manifest.rules.phone import read_caller_id, read_long_code, read_us_number
+from cnamctl.policies import SPECS, ProductSpec
 
 API_VERSION = "cnamctl/v1"
 _KIND = "The kind of resource this document declares."
@@ -117,6 +118,17 @@ PhoneNumberText = Annotated[
 ]
 LongCode = Annotated[PhoneNumberText, _reading(read_long_code)]
 """A US standard long code (CNAM-eligible), normalised to E.164."""
+USNumber = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description="A US number, long code or toll-free, E.164 (`+14155550100`) or national "
+        "(`(415) 555-0100`); normalised to E.164. ASCII digits only: letters, other "
+        "scripts' digits, invisible characters and extensions are refused.",
+    ),
+    _reading(read_us_number),
+]
+"""A US long code or toll-free number (SHAKEN/STIR and Voice Integrity), in E.164."""
 CallerIdNumber = Annotated[
     str,
     Field(
@@ -166,7 +178,7 @@ class BusinessProfile(_Resource):
     phone_numbers: list[LongCode] = Field(
         default_factory=list,
         description="Numbers cnamctl keeps assigned to the profile (numbers of its "
-        "CnamProfiles are implied).",
+        "CnamProfiles, ShakenStirProfiles and VoiceIntegrityProfiles are implied).",
     )
 
     @model_validator(mode="after")
@@ -197,6 +209,62 @@ class CnamProfile(_Resource):
     )
 
 
+class _TrustedCallingProfile(_Resource):
+    """What a SHAKEN/STIR and a Voice Integrity profile have in common."""
+
+    name: Name = Field(description="Becomes the trust product's friendly name.")
+    business_profile: Name = Field(description="`name` of a BusinessProfile manifest.")
+    email: Email
+
+
+class ShakenStirProfile(_TrustedCallingProfile):
+    """A SHAKEN/STIR trust product: calls from its numbers are signed with A-level
+    attestation once it and the business profile are approved."""
+
+    kind: Literal["ShakenStirProfile"] = Field(description=_KIND)
+    phone_numbers: list[USNumber] = Field(
+        default_factory=list,
+        description="Numbers whose calls are signed (each must belong to the business profile; "
+        "numbers listed here are implied members of it).",
+    )
+
+
+class VoiceIntegrityProfile(_TrustedCallingProfile):
+    """A Voice Integrity trust product: its numbers are registered with the carriers'
+    call analytics engines, to remediate spam labels. The calling information goes
+    into its ``voice_integrity_information`` end user."""
+
+    kind: Literal["VoiceIntegrityProfile"] = Field(description=_KIND)
+    use_case: Annotated[str, Field(min_length=1, max_length=255)] = Field(
+        description="What the calls are for (`use_case`), e.g. `Appointment reminders`."
+    )
+    business_employee_count: Annotated[int, Field(ge=1, le=10_000_000)] = Field(
+        description="How many people the business employs (`business_employee_count`)."
+    )
+    average_business_day_call_volume: Annotated[int, Field(ge=1, le=100_000_000)] = Field(
+        description="Outbound calls on an average business day, across these numbers "
+        "(`average_business_day_call_volume`)."
+    )
+    notes: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        default=None, description="Anything else the reviewer should know (unset: left as it is)."
+    )
+    phone_numbers: list[USNumber] = Field(
+        default_factory=list,
+        description="Numbers to register (each must belong to the business profile; numbers "
+        "listed here are implied members of it).",
+    )
+
+
+TrustProfile = CnamProfile | ShakenStirProfile | VoiceIntegrityProfile
+"""A declared trust product of one of the policies in ``cnamctl.policies``."""
+PROFILE_KINDS: dict[str, type[CnamProfile | ShakenStirProfile | VoiceIntegrityProfile]] = {
+    "CnamProfile": CnamProfile,
+    "ShakenStirProfile": ShakenStirProfile,
+    "VoiceIntegrityProfile": VoiceIntegrityProfile,
+}
+assert set(PROFILE_KINDS) == {spec.kind for spec in SPECS}
+
+
 class OutgoingCallerId(_Resource):
     """A verified outgoing caller ID."""
 
@@ -220,6 +288,31 @@ class PruneSettings(_Model):
     outgoing_caller_ids: bool = Field(
         default=False, description="Delete outgoing caller IDs that no manifest declares."
     )
+    shaken_stir_profiles: bool = Field(
+        default=False,
+        description="Delete SHAKEN/STIR trust products whose name no manifest declares.",
+    )
+    shaken_stir_numbers: bool = Field(
+        default=False,
+        description="Unassign numbers from declared SHAKEN/STIR profiles when not listed there.",
+    )
+    voice_integrity_profiles: bool = Field(
+        default=False,
+        description="Delete Voice Integrity trust products whose name no manifest declares.",
+    )
+    voice_integrity_numbers: bool = Field(
+        default=False,
+        description="Unassign numbers from declared Voice Integrity profiles when not listed "
+        "there.",
+    )
+
+    def products(self, spec: ProductSpec) -> bool:
+        """Whether undeclared products of ``spec``'s policy may be deleted."""
+        return bool(getattr(self, to_snake(spec.prune_products)))
+
+    def numbers(self, spec: ProductSpec) -> bool:
+        """Whether undeclared numbers may be unassigned from ``spec``'s declared products."""
+        return bool(getattr(self, to_snake(spec.prune_numbers)))
 
 
 class SafetySettings(_Model):
@@ -236,7 +329,8 @@ class SafetySettings(_Model):
         default=30.0,
         ge=0,
         le=100,
-        description="Most of the existing CNAM number assignments a plan may remove, in percent.",
+        description="Most of the existing number assignments of managed trust products (CNAM, "
+        "and SHAKEN/STIR and Voice Integrity where declared) a plan may remove, in percent.",
     )
     min_existing: int = Field(
         default=10, ge=0, description="The thresholds apply only from this many existing items."
@@ -304,12 +398,20 @@ class Account(_Resource):
 
 
 Document = Annotated[
-    BusinessProfile | CnamProfile | OutgoingCallerId | Settings | Account,
+    BusinessProfile
+    | CnamProfile
+    | ShakenStirProfile
+    | VoiceIntegrityProfile
+    | OutgoingCallerId
+    | Settings
+    | Account,
     Field(discriminator="kind"),
 ]
 KINDS: dict[str, type[_Resource]] = {
     "BusinessProfile": BusinessProfile,
     "CnamProfile": CnamProfile,
+    "ShakenStirProfile": ShakenStirProfile,
+    "VoiceIntegrityProfile": VoiceIntegrityProfile,
     "OutgoingCallerId": OutgoingCallerId,
     "Settings": Settings,
     "Account": Account,
@@ -327,6 +429,8 @@ class ManifestSet(_Model):
 
     business_profiles: dict[str, BusinessProfile] = Field(default_factory=dict)
     cnam_profiles: dict[str, CnamProfile] = Field(default_factory=dict)
+    shaken_stir_profiles: dict[str, ShakenStirProfile] = Field(default_factory=dict)
+    voice_integrity_profiles: dict[str, VoiceIntegrityProfile] = Field(default_factory=dict)
     caller_ids: dict[str, OutgoingCallerId] = Field(
         default_factory=dict, description="Keyed by E.164 phone number."
     )
@@ -336,6 +440,15 @@ class ManifestSet(_Model):
         description="The Account these documents belong to (None: from the environment).",
     )
     files: list[str] = Field(default_factory=list)
+
+    def profiles(self, spec: ProductSpec) -> dict[str, TrustProfile]:
+        """The declared profiles of ``spec``'s kind, by name."""
+        found: dict[str, TrustProfile] = getattr(self, _PROFILE_SETS[spec.kind])
+        return found
+
+    def trust_profiles(self) -> list[TrustProfile]:
+        """Every declared trust profile: by kind (the order of ``SPECS``), then name."""
+        return [p for spec in SPECS for _, p in sorted(self.profiles(spec).items())]
 
     @property
     def prune(self) -> PruneSettings:
@@ -349,3 +462,10 @@ class ManifestSet(_Model):
     def label(self) -> str:
         """The account these documents are for, as output names it."""
         return f"{self.account.name} ({self.account.sid})" if self.account else "default account"
+
+
+_PROFILE_SETS = {
+    "CnamProfile": "cnam_profiles",
+    "ShakenStirProfile": "shaken_stir_profiles",
+    "VoiceIntegrityProfile": "voice_integrity_profiles",
+}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cnamctl.manifest.model import NAME_PATTERN
+from cnamctl.policies import CNAM, SHAKEN_STIR, SPECS, VOICE_INTEGRITY, ProductSpec
 
 
 class Kind(StrEnum):
@@ -30,16 +31,39 @@ class Kind(StrEnum):
 
     BUSINESS_PROFILE = "BusinessProfile"
     CNAM_PROFILE = "CnamProfile"
+    SHAKEN_STIR_PROFILE = "ShakenStirProfile"
+    VOICE_INTEGRITY_PROFILE = "VoiceIntegrityProfile"
     CALLER_ID = "OutgoingCallerId"
     NUMBER_SETTINGS = "NumberSettings"  # per-number settings declared on CnamProfiles
     CNAM_PRODUCT = "CnamProduct"  # a CNAM trust product no CnamProfile claims
+    SHAKEN_STIR_PRODUCT = "ShakenStirProduct"  # ... no ShakenStirProfile claims
+    VOICE_INTEGRITY_PRODUCT = "VoiceIntegrityProduct"  # ... no VoiceIntegrityProfile claims
     PHONE_NUMBER = "PhoneNumber"  # a number of the account no manifest mentions
+
+
+# Per policy: the kind of its declared profiles and of its products no profile claims.
+PROFILE_KIND = {
+    CNAM.key: Kind.CNAM_PROFILE,
+    SHAKEN_STIR.key: Kind.SHAKEN_STIR_PROFILE,
+    VOICE_INTEGRITY.key: Kind.VOICE_INTEGRITY_PROFILE,
+}
+PRODUCT_KIND = {
+    CNAM.key: Kind.CNAM_PRODUCT,
+    SHAKEN_STIR.key: Kind.SHAKEN_STIR_PRODUCT,
+    VOICE_INTEGRITY.key: Kind.VOICE_INTEGRITY_PRODUCT,
+}
+SPEC_OF_KIND: dict[Kind, ProductSpec] = {
+    **{PROFILE_KIND[s.key]: s for s in SPECS},
+    **{PRODUCT_KIND[s.key]: s for s in SPECS},
+}
+PROFILES = frozenset(PROFILE_KIND.values())
+PRODUCTS = frozenset(PRODUCT_KIND.values())
 
 
 @dataclass(frozen=True, order=True)
 class Resource:
-    """One object of the plan view. ``name`` is the manifest ``name`` (CnamProfile,
-    BusinessProfile), the E.164 number (caller ID), the SID (an undeclared CNAM
+    """One object of the plan view. ``name`` is the manifest ``name`` (BusinessProfile
+    and the trust profiles), the E.164 number (caller ID), the SID (an undeclared trust
     product) or empty (number settings and undeclared numbers: one resource each)."""
 
     kind: Kind
@@ -87,19 +111,25 @@ def _text(resource: Resource, path: tuple[Segment, ...]) -> str:
     return text if _prefix(resource) else text.lstrip(".")
 
 
+# the prefix of each kind's addresses: ``cnam.<name>``, ``cnam-product["<sid>"]``
+_NAMED = {
+    Kind.BUSINESS_PROFILE: "business-profile",
+    **{PROFILE_KIND[s.key]: s.key for s in SPECS},
+}
+_QUOTED = {
+    Kind.CALLER_ID: "caller-id",
+    **{PRODUCT_KIND[s.key]: f"{s.key}-product" for s in SPECS},
+}
+
+
 def _prefix(resource: Resource) -> str:
     name = resource.name
-    match resource.kind:
-        case Kind.CNAM_PROFILE:
-            return f"cnam.{name}"
-        case Kind.BUSINESS_PROFILE:
-            return f"business-profile.{name}"
-        case Kind.CALLER_ID:
-            return f'caller-id["{name}"]'
-        case Kind.CNAM_PRODUCT:
-            return f'cnam-product["{name}"]'
-        case Kind.NUMBER_SETTINGS | Kind.PHONE_NUMBER:
-            return ""  # the number is the first segment: number["+1..."]
+    if resource.kind in _NAMED:
+        return f"{_NAMED[resource.kind]}.{name}"
+    if resource.kind in _QUOTED:
+        return f'{_QUOTED[resource.kind]}["{name}"]'
+    if resource.kind in (Kind.NUMBER_SETTINGS, Kind.PHONE_NUMBER):
+        return ""  # the number is the first segment: number["+1..."]
     raise AssertionError(resource.kind)
 
 
@@ -111,13 +141,18 @@ def _segment(segment: Segment) -> str:
 # --- the addresses the planner builds ------------------------------------------------
 
 
+def product(spec: ProductSpec, name: str) -> Address:
+    """A declared trust profile of ``spec``'s kind: ``cnam.<name>``, ``shaken-stir.<name>``."""
+    return Address(Resource(PROFILE_KIND[spec.key], name))
+
+
 def cnam(name: str) -> Address:
-    return Address(Resource(Kind.CNAM_PROFILE, name))
+    return product(CNAM, name)
 
 
-def replacement(name: str) -> Address:
-    """The new product that replaces an approved one whose display name changes."""
-    return cnam(name).child("replacement")
+def replacement(name: str, spec: ProductSpec = CNAM) -> Address:
+    """The new product that replaces an approved one whose end user must change."""
+    return product(spec, name).child("replacement")
 
 
 def end_user(product_address: str) -> Address:
@@ -132,16 +167,20 @@ def submit(product_address: str) -> Address:
     return _as_address(product_address).child("submit")
 
 
-def cnam_number(product_address: str, e164: str) -> Address:
+def product_number(product_address: str, e164: str) -> Address:
+    """A number of a trust product: ``cnam.acme.number["+1..."]``."""
     return _as_address(product_address).child("number", e164)
 
 
-def other_product(profile_name: str | None, sid: str) -> Address:
+cnam_number = product_number
+
+
+def other_product(profile_name: str | None, sid: str, spec: ProductSpec = CNAM) -> Address:
     """A live product that is not the one a profile's numbers live on: a superseded
     product of that profile, or (``profile_name`` None) an unmanaged one."""
     if profile_name is None:
-        return Address(Resource(Kind.CNAM_PRODUCT, sid))
-    return cnam(profile_name).child("product", sid)
+        return Address(Resource(PRODUCT_KIND[spec.key], sid))
+    return product(spec, profile_name).child("product", sid)
 
 
 def business_profile_number(profile_name: str, e164: str) -> Address:
@@ -166,8 +205,10 @@ def account_number(e164: str) -> Address:
 # --- text back to structure ---------------------------------------------------------
 
 _SEGMENT = re.compile(r'\.([a-z][a-z-]*)(?:\["([^"\]]*)"\])?')
-_QUOTED_PREFIX = re.compile(r'^(caller-id|cnam-product)\["([^"\]]*)"\]')
-_NAMED_PREFIX = re.compile(r"^(cnam|business-profile)\.")
+_KIND_OF_QUOTED = {prefix: kind for kind, prefix in _QUOTED.items()}
+_KIND_OF_NAMED = {prefix: kind for kind, prefix in _NAMED.items()}
+_QUOTED_PREFIX = re.compile(r"^(" + "|".join(map(re.escape, _KIND_OF_QUOTED)) + r')\["([^"\]]*)"\]')
+_NAMED_PREFIX = re.compile(r"^(" + "|".join(map(re.escape, _KIND_OF_NAMED)) + r")\.")
 _NAME = re.compile(NAME_PATTERN)
 
 
@@ -197,12 +238,11 @@ def _parse_unknown(text: str) -> Address | None:
         return address
     quoted = _QUOTED_PREFIX.match(text)
     if quoted:
-        kind = Kind.CALLER_ID if quoted.group(1) == "caller-id" else Kind.CNAM_PRODUCT
-        return parse(text, Resource(kind, quoted.group(2)))
+        return parse(text, Resource(_KIND_OF_QUOTED[quoted.group(1)], quoted.group(2)))
     named = _NAMED_PREFIX.match(text)
     if not named:
         return None
-    kind = Kind.CNAM_PROFILE if named.group(1) == "cnam" else Kind.BUSINESS_PROFILE
+    kind = _KIND_OF_NAMED[named.group(1)]
     rest = text[named.end() :]
     # the shortest name after which the rest is a path: cnam.a.b.end-user -> "a.b"
     for cut in [i for i, c in enumerate(rest) if c == "."] + [len(rest)]:

@@ -18,12 +18,16 @@ from functools import cached_property
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
 from cnamctl.manifest.model import BusinessProfile, ManifestSet, PruneSettings
-from cnamctl.plan.addresses import Kind, Resource
+from cnamctl.manifest.rules import long_code_problem, us_number_problem
+from cnamctl.plan.addresses import PRODUCT_KIND, PROFILE_KIND, Kind, Resource
+from cnamctl.plan.attributes import declared_title, title_of
+from cnamctl.plan.review import APPROVED
+from cnamctl.policies import CNAM, DEFAULT_POLICIES, SPECS, US_LONG_CODE, US_NUMBER, ProductSpec
 
 
 @dataclass(frozen=True)
 class ProductState:
-    """One live CNAM trust product, as the plan saw it."""
+    """One live trust product, as the plan saw it (``display_name``: CNAM only)."""
 
     sid: str
     friendly_name: str
@@ -42,18 +46,43 @@ class ResourceInfo:
     declared: bool = True
     location: Location | None = None
     business_profile: str | None = None  # `name` of the BusinessProfile manifest it is under
-    title: str | None = None  # what it shows: friendly name, CNAM display name
+    title: str | None = None  # what it shows: friendly name, CNAM display name, use case
     numbers: int = 0  # numbers declared (or, undeclared, numbers on it)
-    products: tuple[ProductState, ...] = ()  # a CnamProfile's products of its name
+    products: tuple[ProductState, ...] = ()  # a trust profile's products of its name
 
 
 @dataclass(frozen=True)
 class Existing:
     """What the safety thresholds compare a plan's removals against."""
 
-    products: int = 0  # CNAM trust products
+    products: int = 0  # trust products of the policies in scope (CNAM unless more)
     caller_ids: int = 0
-    cnam_assignments: int = 0  # numbers assigned to CNAM trust products
+    cnam_assignments: int = 0  # numbers assigned to those products
+    kinds: tuple[str, ...] = (CNAM.label,)  # the labels of the policies counted
+
+
+@dataclass(frozen=True)
+class StackProduct:
+    """One declared trust profile in a business profile's trust stack."""
+
+    kind: str  # ProductSpec.key: cnam, shaken-stir, voice-integrity
+    name: str  # the profile's manifest name
+    title: str | None  # what it shows (a CNAM display name, a use case)
+    status: str | None  # its live product's status; None: created by this plan
+    numbers: tuple[str, ...]  # the numbers it declares, E.164, sorted
+
+
+@dataclass(frozen=True)
+class TrustStack:
+    """A business profile's whole trust stack, as declared: its CNAM, SHAKEN/STIR and
+    Voice Integrity profiles and which of its numbers each holds. Kept for business
+    profiles with a SHAKEN/STIR or Voice Integrity profile (trusted calling in use)."""
+
+    business_profile: str  # the BusinessProfile manifest's name
+    numbers: tuple[str, ...]  # every number of the business profile, E.164, sorted
+    products: tuple[StackProduct, ...]  # in the order of cnamctl.policies.SPECS, then name
+    # per kind (ProductSpec.key), the numbers no product of it may take (toll-free: CNAM)
+    ineligible: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,8 @@ class PlanContext:
     existing: Existing | None = None
     prune: PruneSettings = field(default_factory=PruneSettings)
     unmanaged_numbers: list[UnmanagedNumber] = field(default_factory=list)
+    policies: tuple[str, ...] = DEFAULT_POLICIES  # the policies in scope (plan/scope.py)
+    stacks: list[TrustStack] = field(default_factory=list)
 
     def info(self, resource: Resource) -> ResourceInfo | None:
         return self._by_resource.get(resource)
@@ -87,25 +118,34 @@ class PlanContext:
         return {p.sid: p for r in reversed(self.resources) for p in reversed(r.products)}
 
 
-def existing_of(live: Snapshot) -> Existing:
+def existing_of(live: Snapshot, policies: tuple[str, ...] = DEFAULT_POLICIES) -> Existing:
+    """The counts of what exists, for the products of ``policies`` (those in scope)."""
+    products = [p for policy in policies for p in live.products_of(policy)]
+    specs = [s for s in SPECS if s.policy_sid in policies]
     return Existing(
-        products=len(live.trust_products),
+        products=len(products),
         caller_ids=len(live.caller_ids),
-        cnam_assignments=sum(len(p.number_assignments) for p in live.trust_products.values()),
+        cnam_assignments=sum(len(p.number_assignments) for p in products),
+        kinds=tuple(s.label for s in specs),
     )
 
 
-def describe(desired: ManifestSet, live: Snapshot) -> PlanContext:
-    """Every declared object (in manifest order within each kind), and the live
-    CNAM products and caller IDs no manifest declares."""
+def describe(
+    desired: ManifestSet, live: Snapshot, scope: tuple[ProductSpec, ...] = (CNAM,)
+) -> PlanContext:
+    """Every declared object (in manifest order within each kind), the live products
+    of the policies in scope and the caller IDs that no manifest declares, and the
+    trust stack of each business profile that uses trusted calling."""
     out: list[ResourceInfo] = []
-    by_name: dict[str, list[LiveTrustProduct]] = {}
-    for product in sorted(live.trust_products.values(), key=lambda p: p.sid):
-        by_name.setdefault(product.friendly_name, []).append(product)
+    by_name: dict[str, dict[str, list[LiveTrustProduct]]] = {}
+    for spec in scope:
+        named = by_name.setdefault(spec.key, {})
+        for product in live.products_of(spec.policy_sid):
+            named.setdefault(product.friendly_name, []).append(product)
 
     for name, bp in sorted(desired.business_profiles.items()):
         numbers = set(bp.phone_numbers)
-        for profile in desired.cnam_profiles.values():
+        for profile in desired.trust_profiles():
             if profile.business_profile == name:
                 numbers.update(profile.phone_numbers)
         out.append(
@@ -117,17 +157,18 @@ def describe(desired: ManifestSet, live: Snapshot) -> PlanContext:
                 numbers=len(numbers),
             )
         )
-    for name, profile in sorted(desired.cnam_profiles.items()):
-        out.append(
-            ResourceInfo(
-                Resource(Kind.CNAM_PROFILE, name),
-                location=profile.source,
-                business_profile=profile.business_profile,
-                title=profile.display_name,
-                numbers=len(profile.phone_numbers),
-                products=tuple(_state(p, live) for p in by_name.get(name, [])),
+    for spec in scope:
+        for name, profile in sorted(desired.profiles(spec).items()):
+            out.append(
+                ResourceInfo(
+                    Resource(PROFILE_KIND[spec.key], name),
+                    location=profile.source,
+                    business_profile=profile.business_profile,
+                    title=declared_title(spec, profile),
+                    numbers=len(profile.phone_numbers),
+                    products=tuple(_state(p, live) for p in by_name[spec.key].get(name, [])),
+                )
             )
-        )
     lookups = [
         p for _, p in sorted(desired.cnam_profiles.items()) if p.caller_name_lookup is not None
     ]
@@ -149,21 +190,23 @@ def describe(desired: ManifestSet, live: Snapshot) -> PlanContext:
         )
 
     bp_names = _business_profile_names(desired, live)
-    for name, products in sorted(by_name.items()):
-        if name in desired.cnam_profiles:
-            continue
-        for product in products:
-            owner = live.business_profile_of(product)
-            out.append(
-                ResourceInfo(
-                    Resource(Kind.CNAM_PRODUCT, product.sid),
-                    declared=False,
-                    business_profile=bp_names.get(owner.sid) if owner else None,
-                    title=product.friendly_name,
-                    numbers=len(product.number_assignments),
-                    products=(_state(product, live),),
+    for spec in scope:
+        profiles = desired.profiles(spec)
+        for name, products in sorted(by_name[spec.key].items()):
+            if name in profiles:
+                continue
+            for product in products:
+                owner = live.business_profile_of(product)
+                out.append(
+                    ResourceInfo(
+                        Resource(PRODUCT_KIND[spec.key], product.sid),
+                        declared=False,
+                        business_profile=bp_names.get(owner.sid) if owner else None,
+                        title=product.friendly_name,
+                        numbers=len(product.number_assignments),
+                        products=(_state(product, live),),
+                    )
                 )
-            )
     for caller in sorted(live.caller_ids.values(), key=lambda c: (c.phone_number, c.sid)):
         if caller.phone_number not in desired.caller_ids:
             out.append(
@@ -173,18 +216,77 @@ def describe(desired: ManifestSet, live: Snapshot) -> PlanContext:
                     title=caller.friendly_name,
                 )
             )
-    return PlanContext(out, existing_of(live), desired.prune, unmanaged_numbers(desired, live))
+    policies = tuple(spec.policy_sid for spec in scope)
+    return PlanContext(
+        out,
+        existing_of(live, policies),
+        desired.prune,
+        unmanaged_numbers(desired, live),
+        policies,
+        trust_stacks(desired, out),
+    )
+
+
+def trust_stacks(desired: ManifestSet, resources: list[ResourceInfo]) -> list[TrustStack]:
+    """The trust stack of every business profile with a SHAKEN/STIR or Voice Integrity
+    profile (``resources``: the ResourceInfos of the profiles, for their statuses)."""
+    info = {r.resource: r for r in resources if r.declared}
+    stacks = []
+    for name, bp in sorted(desired.business_profiles.items()):
+        mine = [p for p in desired.trust_profiles() if p.business_profile == name]
+        if not any(p.kind != CNAM.kind for p in mine):
+            continue
+        numbers = set(bp.phone_numbers).union(*(p.phone_numbers for p in mine))
+        products = []
+        for spec in SPECS:
+            for profile in (p for p in mine if p.kind == spec.kind):
+                state = info.get(Resource(PROFILE_KIND[spec.key], profile.name))
+                products.append(
+                    StackProduct(
+                        spec.key,
+                        profile.name,
+                        declared_title(spec, profile),
+                        _status_of(state),
+                        tuple(sorted(profile.phone_numbers)),
+                    )
+                )
+        ineligible = {
+            spec.key: tuple(n for n in sorted(numbers) if _ELIGIBLE[spec.numbers.eligible](n))
+            for spec in SPECS
+        }
+        stacks.append(
+            TrustStack(
+                name,
+                tuple(sorted(numbers)),
+                tuple(products),
+                {key: found for key, found in ineligible.items() if found},
+            )
+        )
+    return stacks
+
+
+# why a number may not join a product of a policy (None: it may), per NumberRule.eligible
+_ELIGIBLE = {US_LONG_CODE: long_code_problem, US_NUMBER: us_number_problem}
+
+
+def _status_of(info: ResourceInfo | None) -> str | None:
+    """The status a profile's stack entry shows: its approved product's, else its
+    first product's; None when it has none yet."""
+    products = info.products if info else ()
+    approved = [p for p in products if p.status == APPROVED]
+    chosen = approved[0] if approved else (products[0] if products else None)
+    return chosen.status if chosen else None
 
 
 def unmanaged_numbers(desired: ManifestSet, live: Snapshot) -> list[UnmanagedNumber]:
-    """Numbers of the account that no manifest mentions (as a BusinessProfile or
-    CnamProfile number, or as an OutgoingCallerId)."""
+    """Numbers of the account that no manifest mentions (as a BusinessProfile or trust
+    profile number, or as an OutgoingCallerId); ``branded``: on a CNAM product."""
     mentioned = set(desired.caller_ids)
     for profile in desired.business_profiles.values():
         mentioned.update(profile.phone_numbers)
-    for cnam in desired.cnam_profiles.values():
-        mentioned.update(cnam.phone_numbers)
-    branded = {pn for p in live.trust_products.values() for pn in p.number_assignments}
+    for product in desired.trust_profiles():
+        mentioned.update(product.phone_numbers)
+    branded = {pn for p in live.products_of(CNAM.policy_sid) for pn in p.number_assignments}
     return [
         UnmanagedNumber(n.phone_number, n.sid, n.sid in branded)
         for n in sorted(live.numbers.values(), key=lambda n: (n.phone_number, n.sid))
@@ -193,12 +295,13 @@ def unmanaged_numbers(desired: ManifestSet, live: Snapshot) -> list[UnmanagedNum
 
 
 def _state(product: LiveTrustProduct, live: Snapshot) -> ProductState:
-    user = live.end_user_of(product)
     return ProductState(
         sid=product.sid,
         friendly_name=product.friendly_name,
         status=product.status,
-        display_name=user.cnam_display_name if user else None,
+        display_name=title_of(CNAM, product, live)
+        if product.policy_sid == CNAM.policy_sid
+        else None,
         numbers=len(product.number_assignments),
         error_codes=tuple(product.error_codes()),
         since=product.date_updated,

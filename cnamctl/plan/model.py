@@ -11,22 +11,31 @@ Params per action (the contract between planner and applier):
 
 =============================== ===============================================
 UNASSIGN_CNAM_NUMBER            trust_product BU, assignment RA, number PN, phone_number
-CREATE_END_USER                 friendly_name, type "cnam_information",
-                                attributes {"cnam_display_name": ...}
-UPDATE_END_USER                 end_user IT, attributes {...}, trust_product BU
+UNASSIGN_PRODUCT_NUMBER         (the same, for a SHAKEN/STIR or Voice Integrity product)
+CREATE_END_USER                 friendly_name, type (the policy's end-user type,
+                                ``cnam_information``), attributes {...}
+UPDATE_END_USER                 end_user IT, type, attributes {...}, trust_product BU
                                 (the product whose review sees the end user)
 CREATE_TRUST_PRODUCT            friendly_name, email, policy_sid
 UPDATE_TRUST_PRODUCT            trust_product BU, email
-ASSIGN_ENTITY                   trust_product BU|@ref, object BU|IT|@ref
+ASSIGN_ENTITY                   trust_product BU|@ref, object BU|IT|@ref; and
+                                end_user_type when the object is an end user
 ASSIGN_BUSINESS_PROFILE_NUMBER  business_profile BU, number PN, phone_number
 ASSIGN_CNAM_NUMBER              trust_product BU|@ref, number PN, phone_number
-SUBMIT_FOR_REVIEW               trust_product BU|@ref (evaluate; submit if compliant)
+ASSIGN_PRODUCT_NUMBER           (the same, for a SHAKEN/STIR or Voice Integrity product)
+SUBMIT_FOR_REVIEW               trust_product BU|@ref, policy_sid, end_user_type
+                                (None: the policy has no end user); evaluate,
+                                submit if compliant
 SET_CALLER_NAME_LOOKUP          number PN, phone_number, enabled bool
 CREATE_VALIDATION_REQUEST       phone_number, friendly_name (may be None)
 UPDATE_CALLER_ID                caller_id PN, friendly_name
 DELETE_CALLER_ID                caller_id PN, phone_number
-DELETE_TRUST_PRODUCT            trust_product BU
+DELETE_TRUST_PRODUCT            trust_product BU, end_user_type (its end users of
+                                that type nothing else uses go with it)
 =============================== ===============================================
+
+A product's policy and end-user type are always in the params: apply never
+assumes one (``cnamctl/policies.py`` holds every policy's).
 
 Every change that alters what a product's review sees (its end user's attributes,
 its entity and number assignments, its email) names that product in
@@ -34,10 +43,11 @@ its entity and number assignments, its email) names that product in
 apply graph orders it before the product's submission and deletion. A new end
 user reaches its product through the ``assign-entity`` change that refers to it.
 
-Ownership and read-back: a CNAM trust product and its cnam_information end user
-both carry the CnamProfile's ``name`` as friendly name. A create whose outcome
-is unknown is resolved by finding an object of that friendly name whose SID is
-not among ``Plan.fingerprints`` (the objects that existed when planning).
+Ownership and read-back (docs/ownership.md): a trust product and its end user both
+carry the profile's ``name`` as friendly name. A create whose outcome is unknown
+is resolved by finding an object of that friendly name (and policy, or type)
+whose SID is not among ``Plan.fingerprints`` (the objects that existed when
+planning).
 """
 
 from __future__ import annotations
@@ -59,6 +69,7 @@ class Action(StrEnum):
     """Every kind of change. The declaration order is the execution phase order."""
 
     UNASSIGN_CNAM_NUMBER = "unassign-cnam-number"
+    UNASSIGN_PRODUCT_NUMBER = "unassign-product-number"
     CREATE_END_USER = "create-end-user"
     UPDATE_END_USER = "update-end-user"
     CREATE_TRUST_PRODUCT = "create-trust-product"
@@ -66,6 +77,7 @@ class Action(StrEnum):
     ASSIGN_ENTITY = "assign-entity"
     ASSIGN_BUSINESS_PROFILE_NUMBER = "assign-business-profile-number"
     ASSIGN_CNAM_NUMBER = "assign-cnam-number"
+    ASSIGN_PRODUCT_NUMBER = "assign-product-number"
     SUBMIT_FOR_REVIEW = "submit-for-review"
     SET_CALLER_NAME_LOOKUP = "set-caller-name-lookup"
     CREATE_VALIDATION_REQUEST = "create-validation-request"
@@ -82,9 +94,16 @@ class Action(StrEnum):
         """Changes that take something away (subject to safety thresholds)."""
         return self in (
             Action.UNASSIGN_CNAM_NUMBER,
+            Action.UNASSIGN_PRODUCT_NUMBER,
             Action.DELETE_CALLER_ID,
             Action.DELETE_TRUST_PRODUCT,
         )
+
+
+# The actions that put a number on a trust product, and those that take it off:
+# CNAM's (named so in plans since before other policies) and every other policy's.
+ASSIGNS_NUMBER = frozenset({Action.ASSIGN_CNAM_NUMBER, Action.ASSIGN_PRODUCT_NUMBER})
+UNASSIGNS_NUMBER = frozenset({Action.UNASSIGN_CNAM_NUMBER, Action.UNASSIGN_PRODUCT_NUMBER})
 
 
 def ref(address: str) -> str:

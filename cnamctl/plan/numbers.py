@@ -1,15 +1,18 @@
-"""Number assignments: to business profiles, to CNAM products, and caller-name lookup.
+"""Number assignments: to business profiles, to trust products, and caller-name lookup.
 
-* A CnamProfile's numbers are implied members of its business profile; numbers are
-  only ever added to business profiles, never removed (SHAKEN/STIR and other
-  products may depend on them).
-* A number belongs to one CNAM product at a time: one that must move is
-  unassigned from where it is, then assigned where it belongs (apply orders the
-  two by number).
-* Numbers are unassigned from a managed product only when another profile claims
-  them, when pruning (``prune.cnamNumbers``) allows it, or when the product is
-  being emptied for deletion. A number on a product no manifest manages is never
-  taken from it (that is a problem to resolve, unless ``prune.cnamProfiles``).
+* A trust profile's numbers (CnamProfile, ShakenStirProfile, VoiceIntegrityProfile)
+  are implied members of its business profile; numbers are only ever added to
+  business profiles, never removed (products cnamctl does not manage may depend
+  on them).
+* A number belongs to one product of a policy at a time (``NumberRule.exclusive``);
+  the same number may be on one CNAM, one SHAKEN/STIR and one Voice Integrity
+  product. One that must move is unassigned from where it is, then assigned where
+  it belongs (apply orders the two by number).
+* Numbers are unassigned from a managed product only when another profile of its
+  kind claims them, when pruning (``prune.cnamNumbers`` and its kin) allows it, or
+  when the product is being emptied for deletion. A number on a product no
+  manifest manages is never taken from it (that is a problem to resolve, unless
+  ``prune.cnamProfiles`` or its kin lets cnamctl delete the product).
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from collections.abc import Iterable
 
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
-from cnamctl.manifest.model import BusinessProfile, CnamProfile, ManifestSet
+from cnamctl.manifest.model import BusinessProfile, ManifestSet, TrustProfile
 from cnamctl.plan import addresses as addr
+from cnamctl.plan.attributes import declared_title
 from cnamctl.plan.builder import PlanBuilder
-from cnamctl.plan.cnam import NumberHome
 from cnamctl.plan.model import Action, NoticeLevel, is_ref
 from cnamctl.plan.resolve import Resolved
 from cnamctl.plan.review import UNDER_REVIEW
+from cnamctl.plan.trust_product import NumberHome
+from cnamctl.policies import BY_KIND, ProductSpec
 
 
 def plan_business_profile_numbers(
@@ -61,21 +66,20 @@ def plan_business_profile_numbers(
                         "phone_number": e164,
                     },
                     after=profile.friendly_name,
-                    reason="CNAM numbers must first belong to the business profile"
-                    if isinstance(where, CnamProfile)
-                    else "declared on the business profile",
+                    reason="declared on the business profile"
+                    if isinstance(where, BusinessProfile)
+                    else f"{BY_KIND[where.kind].label} numbers must first belong to the "
+                    "business profile",
                     location=location,
                 )
 
 
 def _numbers_of_business_profile(
     desired: ManifestSet, manifest: BusinessProfile
-) -> Iterable[tuple[str, BusinessProfile | CnamProfile, int]]:
+) -> Iterable[tuple[str, BusinessProfile | TrustProfile, int]]:
     seen: set[str] = set()
-    sources: list[BusinessProfile | CnamProfile] = [manifest]
-    sources += [
-        c for _, c in sorted(desired.cnam_profiles.items()) if c.business_profile == manifest.name
-    ]
+    sources: list[BusinessProfile | TrustProfile] = [manifest]
+    sources += [c for c in desired.trust_profiles() if c.business_profile == manifest.name]
     for source in sources:
         for index, e164 in enumerate(source.phone_numbers):
             if e164 not in seen:
@@ -83,7 +87,8 @@ def _numbers_of_business_profile(
                 yield e164, source, index
 
 
-def plan_cnam_numbers(
+def plan_product_numbers(
+    spec: ProductSpec,
     desired: ManifestSet,
     homes: dict[str, NumberHome],
     resolved: Resolved,
@@ -91,10 +96,12 @@ def plan_cnam_numbers(
     released: set[str],
     out: PlanBuilder,
 ) -> None:
-    """``released``: SIDs of products being emptied for deletion."""
-    base_of = _product_addresses(desired, homes, live, released)
+    """The numbers of ``spec``'s policy: ``homes`` are its declared profiles' homes,
+    ``released`` the SIDs of its products being emptied for deletion."""
+    base_of = _product_addresses(spec, desired, homes, live, released)
+    assign, unassign = Action(spec.assign_action), Action(spec.unassign_action)
     products_of: dict[str, list[LiveTrustProduct]] = {}
-    for product in sorted(live.trust_products.values(), key=lambda p: p.sid):
+    for product in live.products_of(spec.policy_sid):
         for pn in product.number_assignments:
             products_of.setdefault(pn, []).append(product)
 
@@ -111,14 +118,14 @@ def plan_cnam_numbers(
                 out.ok()
                 continue
             location = home.profile.loc(f"phoneNumbers.{index}")
-            here = addr.cnam_number(addr.cnam(name), e164)
+            here = addr.product_number(addr.product(spec, name), e164)
             unmanaged = [p for p in elsewhere if p.sid not in base_of]
             for other in unmanaged:  # a problem whatever the review state: say it now
                 out.problem(
                     location,
-                    f"{e164} is branded by CNAM product {other.friendly_name!r} "
+                    f"{e164} is {spec.held} by {spec.label} product {other.friendly_name!r} "
                     f"({other.sid}), which no manifest manages; declare that product, "
-                    "remove the number from it, or set prune.cnamProfiles",
+                    f"remove the number from it, or set prune.{spec.prune_products}",
                 )
             if unmanaged:
                 continue
@@ -145,26 +152,31 @@ def plan_cnam_numbers(
                     )
                     blocked = True
                 else:
-                    _unassign(other, base, number.sid, e164, out, location, f"moves to {name!r}")
+                    _unassign(
+                        unassign, other, base, number.sid, e164, out, location, f"moves to {name!r}"
+                    )
             if blocked:
                 continue
+            title = declared_title(spec, home.profile)
             out.add(
                 here,
-                Action.ASSIGN_CNAM_NUMBER,
+                assign,
                 params={"trust_product": home.product, "number": number.sid, "phone_number": e164},
                 before=", ".join(_product_label(p.friendly_name, p.sid) for p in elsewhere) or None,
                 after=_product_label(name, None if is_ref(home.product) else home.product),
-                reason=f"brand {e164} as {home.profile.display_name!r}",
+                reason=spec.gives.format(number=e164, title=repr(title)),
                 location=location,
             )
 
-    _undeclared(desired, homes, declared, live, out)
+    _undeclared(spec, desired, homes, declared, live, out)
     for sid in sorted(released):
         product = live.trust_products[sid]
         for pn in sorted(product.number_assignments):
             number = live.numbers.get(pn)
             e164 = number.phone_number if number else pn
-            _unassign(product, base_of[sid], pn, e164, out, None, "the product is deleted")
+            _unassign(
+                unassign, product, base_of[sid], pn, e164, out, None, "the product is deleted"
+            )
 
 
 def _product_label(name: str, sid: str | None) -> str:
@@ -174,29 +186,36 @@ def _product_label(name: str, sid: str | None) -> str:
 
 
 def _product_addresses(
-    desired: ManifestSet, homes: dict[str, NumberHome], live: Snapshot, released: set[str]
+    spec: ProductSpec,
+    desired: ManifestSet,
+    homes: dict[str, NumberHome],
+    live: Snapshot,
+    released: set[str],
 ) -> dict[str, str]:
-    """SID -> address prefix of every live product whose numbers cnamctl may take away."""
+    """SID -> address prefix of every live product (of ``spec``'s policy) whose numbers
+    cnamctl may take away."""
     out: dict[str, str] = {}
-    for product in live.trust_products.values():
-        if product.friendly_name in desired.cnam_profiles:
-            out[product.sid] = addr.other_product(product.friendly_name, product.sid)
+    declared = desired.profiles(spec)
+    for product in live.products_of(spec.policy_sid):
+        if product.friendly_name in declared:
+            out[product.sid] = addr.other_product(product.friendly_name, product.sid, spec)
         elif product.sid in released:
-            out[product.sid] = addr.other_product(None, product.sid)
+            out[product.sid] = addr.other_product(None, product.sid, spec)
     for name, home in homes.items():
         if home.live is not None:
-            out[home.live.sid] = addr.cnam(name)
+            out[home.live.sid] = addr.product(spec, name)
     return out
 
 
 def _undeclared(
+    spec: ProductSpec,
     desired: ManifestSet,
     homes: dict[str, NumberHome],
     declared: set[str],
     live: Snapshot,
     out: PlanBuilder,
 ) -> None:
-    """Numbers on a profile's product that no profile declares."""
+    """Numbers on a profile's product that no profile of its kind declares."""
     for name, home in sorted(homes.items()):
         product = home.live
         if product is None:
@@ -208,29 +227,31 @@ def _undeclared(
         )
         if not stray:
             continue
-        if desired.prune.cnam_numbers and product.status not in UNDER_REVIEW:
+        if desired.prune.numbers(spec) and product.status not in UNDER_REVIEW:
             for e164, pn in stray:
                 _unassign(
+                    Action(spec.unassign_action),
                     product,
-                    addr.cnam(name),
+                    addr.product(spec, name),
                     pn,
                     e164,
                     out,
                     home.profile.loc("phoneNumbers"),
-                    "not declared (prune.cnamNumbers)",
+                    f"not declared (prune.{spec.prune_numbers})",
                 )
         else:
             listed = ", ".join(e164 for e164, _ in stray[:5]) + (" ..." if len(stray) > 5 else "")
             out.notice(
-                addr.cnam(name),
+                addr.product(spec, name),
                 NoticeLevel.INFO,
                 f"{len(stray)} number(s) on {product.sid} are not declared and stay assigned "
-                f"(prune.cnamNumbers is off): {listed}",
+                f"(prune.{spec.prune_numbers} is off): {listed}",
                 location=home.profile.loc("phoneNumbers"),
             )
 
 
 def _unassign(
+    action: Action,
     product: LiveTrustProduct,
     base: str,
     pn: str,
@@ -240,8 +261,8 @@ def _unassign(
     reason: str,
 ) -> None:
     out.add(
-        addr.cnam_number(base, e164),
-        Action.UNASSIGN_CNAM_NUMBER,
+        addr.product_number(base, e164),
+        action,
         params={
             "trust_product": product.sid,
             "assignment": product.number_assignments[pn],

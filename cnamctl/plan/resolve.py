@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnamctl.live.model import LiveBusinessProfile, LiveNumber, Snapshot
-from cnamctl.manifest.model import BusinessProfile, CnamProfile, ManifestSet
+from cnamctl.manifest.model import BusinessProfile, ManifestSet, TrustProfile
 from cnamctl.plan.builder import PlanBuilder
+from cnamctl.policies import BY_KIND
 
 APPROVED = "twilio-approved"
 
@@ -26,7 +27,10 @@ class Resolved:
 def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
     profiles: dict[str, LiveBusinessProfile] = {}
     for name, manifest in sorted(desired.business_profiles.items()):
-        found = _business_profile(manifest, live, out)
+        needing = [
+            BY_KIND[p.kind].label for p in desired.trust_profiles() if p.business_profile == name
+        ]
+        found = _business_profile(manifest, live, out, needing)
         if found is not None:
             profiles[name] = found
     numbers: dict[str, LiveNumber] = {}
@@ -46,17 +50,18 @@ def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
 
 def declared_numbers(
     desired: ManifestSet,
-) -> list[tuple[BusinessProfile | CnamProfile, str, int]]:
-    """(manifest, E.164, index in its phoneNumbers) for every declared CNAM/BP number."""
-    manifests: list[BusinessProfile | CnamProfile] = [
+) -> list[tuple[BusinessProfile | TrustProfile, str, int]]:
+    """(manifest, E.164, index in its phoneNumbers) for every number declared on a
+    business profile or a trust profile."""
+    manifests: list[BusinessProfile | TrustProfile] = [
         *(m for _, m in sorted(desired.business_profiles.items())),
-        *(m for _, m in sorted(desired.cnam_profiles.items())),
+        *desired.trust_profiles(),
     ]
     return [(m, e164, i) for m in manifests for i, e164 in enumerate(m.phone_numbers)]
 
 
 def _business_profile(
-    manifest: BusinessProfile, live: Snapshot, out: PlanBuilder
+    manifest: BusinessProfile, live: Snapshot, out: PlanBuilder, needing: list[str]
 ) -> LiveBusinessProfile | None:
     if manifest.sid:
         found = live.business_profiles.get(manifest.sid)
@@ -103,7 +108,16 @@ def _business_profile(
         out.problem(
             manifest.loc("sid" if manifest.sid else "friendlyName"),
             f"business profile {found.friendly_name!r} ({found.sid}) is {found.status}, "
-            "not twilio-approved; CNAM needs an approved business profile",
+            f"not twilio-approved; {_needs(needing)} an approved business profile",
         )
         return None
     return found
+
+
+def _needs(labels: list[str]) -> str:
+    """``CNAM needs``, ``CNAM and SHAKEN/STIR need``: the products declared (CNAM when
+    none is: the business profile exists for them)."""
+    named = list(dict.fromkeys(labels)) or ["CNAM"]
+    if len(named) == 1:
+        return f"{named[0]} needs"
+    return f"{', '.join(named[:-1])} and {named[-1]} need"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from cnamctl.errors import Location
-from cnamctl.plan.addresses import Kind, Resource, parse
+from cnamctl.plan.addresses import PROFILES, Resource, parse
 
 if TYPE_CHECKING:
     from cnamctl.plan.model import Plan
@@ -23,30 +23,8 @@ REJECTED = "twilio-rejected"
 UNDER_REVIEW = frozenset({PENDING, IN_REVIEW})
 EDITABLE = frozenset({DRAFT, REJECTED})  # Twilio 60711 forbids edits in every other state
 
-REVIEW_COST = (
-    "a new Twilio review (typically 1-3 business days), then 48-72 hours for carriers "
-    "to show the new name"
-)
-
-# Rejection codes that concern the display name; anything else is reported at the
-# CnamProfile document itself.
-_DISPLAY_NAME_CODES = {
-    11008: "display name contains prohibited content",
-    11009: "display name does not meet requirements",
-    11014: "display name does not adhere to formatting guidelines",
-    11018: "display name must not be a phone number",
-}
-
-
-def field_of_code(code: int) -> str | None:
-    """The camelCase manifest field a rejection code concerns, if known."""
-    return "displayName" if code in _DISPLAY_NAME_CODES else None
-
-
-def describe_code(code: int) -> str:
-    meaning = _DISPLAY_NAME_CODES.get(code)
-    url = f"https://www.twilio.com/docs/api/errors/{code}"
-    return f"{code} ({meaning}, {url})" if meaning else f"{code} ({url})"
+# What re-vetting costs, and which rejection codes concern which manifest field, are
+# per policy: ProductSpec.review_cost, .field_of_code, .describe_code (cnamctl/policies.py).
 
 
 # --- drift: "not as declared" -----------------------------------------------------------
@@ -55,8 +33,8 @@ def describe_code(code: int) -> str:
 @dataclass(frozen=True)
 class Drift:
     """One way the account is not as declared that the plan's changes do not show:
-    a declared profile's product that Twilio rejected, or one waiting in review
-    longer than the drift check allows."""
+    a declared profile's product (of any policy) that Twilio rejected, or one waiting
+    in review longer than the drift check allows."""
 
     address: str
     resource: Resource
@@ -75,7 +53,7 @@ def drift_of(plan: Plan, *, max_review_age: timedelta | None, now: datetime) -> 
         address = parse(notice.address, notice.resource)
         if notice.status != REJECTED or address is None:
             continue
-        if address.resource.kind is not Kind.CNAM_PROFILE:
+        if address.resource.kind not in PROFILES:
             continue
         codes = ", ".join(str(c) for c in notice.error_codes) or "no error code given"
         info = plan.context.info(address.resource) if plan.context else None
@@ -94,7 +72,7 @@ def drift_of(plan: Plan, *, max_review_age: timedelta | None, now: datetime) -> 
     if max_review_age is None or plan.context is None:
         return found
     for info in plan.context.resources:
-        if not info.declared or info.resource.kind is not Kind.CNAM_PROFILE:
+        if not info.declared or info.resource.kind not in PROFILES:
             continue
         for product in info.products:
             since = _instant(product.since)

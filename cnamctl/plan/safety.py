@@ -7,17 +7,19 @@ apply job would meet.
 **Thresholds** (octoDNS style). Two shares are checked, each only once at least
 ``min_existing`` items exist:
 
-* deletes (CNAM trust products and outgoing caller IDs) against the CNAM
-  products and caller IDs that exist;
-* unassignments of numbers from CNAM products against the CNAM number
-  assignments that exist. A number that moves (unassigned from one product and
-  assigned to another in the same plan) keeps its branding and is not counted.
+* deletes (trust products and outgoing caller IDs) against the products of the
+  policies in scope (CNAM, and SHAKEN/STIR and Voice Integrity where declared)
+  and the caller IDs that exist;
+* unassignments of numbers from those products against their number
+  assignments. A number that moves (unassigned from one product and assigned to
+  another of the same policy in the same plan) keeps its branding and is not
+  counted.
 
-**Vetting.** A Twilio review takes days; a plan that deletes an approved CNAM
-product that no approved product of the same profile replaces (pruning an
-undeclared one), or that replaces an approved product (a display-name change),
-costs one. These are flagged with that cost; they are not refused, since the
-manifests asked for them.
+**Vetting.** A Twilio review takes days; a plan that deletes an approved product
+that no approved product of the same profile replaces (pruning an undeclared
+one), or that replaces an approved product (a display-name change, new Voice
+Integrity information), costs one. These are flagged with that cost; they are
+not refused, since the manifests asked for them.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from dataclasses import dataclass
 
 from cnamctl.live.model import Snapshot
 from cnamctl.manifest.model import SafetySettings
-from cnamctl.plan.addresses import Kind, parse
+from cnamctl.plan.addresses import PRODUCTS, SPEC_OF_KIND, parse
 from cnamctl.plan.context import Existing, PlanContext, existing_of
-from cnamctl.plan.model import Action, Change, Plan
-from cnamctl.plan.review import APPROVED, REVIEW_COST
+from cnamctl.plan.model import ASSIGNS_NUMBER, UNASSIGNS_NUMBER, Action, Change, Plan
+from cnamctl.plan.review import APPROVED
+from cnamctl.policies import CNAM
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def verdict_of(plan: Plan) -> SafetyVerdict:
 
 def check_safety(plan: Plan, live: Snapshot, safety: SafetySettings) -> list[str]:
     """What apply refuses without --force, against the account as it is now."""
-    verdict = evaluate(plan.changes, existing_of(live), safety, plan.context)
+    policies = plan.context.policies if plan.context else (CNAM.policy_sid,)
+    verdict = evaluate(plan.changes, existing_of(live, policies), safety, plan.context)
     return [c.message for c in verdict.refusals]
 
 
@@ -124,7 +128,7 @@ def _deletes(changes: list[Change], existing: Existing, safety: SafetySettings) 
     )
     return ThresholdCheck(
         "deletes",
-        "CNAM products and caller IDs",
+        f"{_products(existing)} and caller IDs",
         "maxDeletePercent",
         deletes,
         existing.products + existing.caller_ids,
@@ -133,15 +137,30 @@ def _deletes(changes: list[Change], existing: Existing, safety: SafetySettings) 
     )
 
 
+def _products(existing: Existing) -> str:
+    """What ``existing.products`` counts: ``CNAM products``, or ``trust products``."""
+    return f"{existing.kinds[0]} products" if len(existing.kinds) == 1 else "trust products"
+
+
+def _policy(change: Change) -> str | None:
+    """The policy (ProductSpec key) of the product a number change is about."""
+    spec = SPEC_OF_KIND.get(change.resource.kind) if change.resource else None
+    return spec.key if spec else None
+
+
 def _unassigns(changes: list[Change], existing: Existing, safety: SafetySettings) -> ThresholdCheck:
-    reassigned = {c.params.get("number") for c in changes if c.action is Action.ASSIGN_CNAM_NUMBER}
+    reassigned = {
+        (_policy(c), c.params.get("number")) for c in changes if c.action in ASSIGNS_NUMBER
+    }
     unassigns = sum(
-        c.action is Action.UNASSIGN_CNAM_NUMBER and c.params.get("number") not in reassigned
+        c.action in UNASSIGNS_NUMBER and (_policy(c), c.params.get("number")) not in reassigned
         for c in changes
     )
+    kinds = existing.kinds
+    noun = f"{kinds[0]} number assignments" if len(kinds) == 1 else "product number assignments"
     return ThresholdCheck(
         "unassigns",
-        "CNAM number assignments",
+        noun,
         "maxUnassignPercent",
         unassigns,
         existing.cnam_assignments,
@@ -156,7 +175,8 @@ def _vetting(changes: list[Change], context: PlanContext | None) -> list[Vetting
         address = parse(change.address, change.resource)
         if address is None:
             continue
-        undeclared = address.resource.kind is Kind.CNAM_PRODUCT
+        spec = SPEC_OF_KIND.get(address.resource.kind, CNAM)
+        undeclared = address.resource.kind in PRODUCTS
         if change.action is Action.DELETE_TRUST_PRODUCT and undeclared:
             sid = str(change.params.get("trust_product", ""))
             state = context.product(sid) if context else None
@@ -170,9 +190,9 @@ def _vetting(changes: list[Change], context: PlanContext | None) -> list[Vetting
             out.append(
                 VettingLoss(
                     change.address,
-                    f"deletes approved CNAM product {name!r} ({sid}){shown} with its "
-                    f"{numbers} number(s): calls from them lose that name",
-                    f"{REVIEW_COST}, to brand them again",
+                    f"deletes approved {spec.label} product {name!r} ({sid}){shown} with its "
+                    f"{numbers} number(s): {spec.loss}",
+                    f"{spec.review_cost}, to {spec.verb} them again",
                 )
             )
         elif change.action is Action.CREATE_TRUST_PRODUCT and address.is_replacement:
@@ -180,12 +200,13 @@ def _vetting(changes: list[Change], context: PlanContext | None) -> list[Vetting
             info = context.info(address.resource) if context else None
             old = next((p for p in info.products if p.status == APPROVED), None) if info else None
             held = f" {old.sid} showing {old.display_name!r}" if old and old.display_name else ""
+            noun = spec.end_user.noun if spec.end_user else "product"
             out.append(
                 VettingLoss(
                     change.address,
-                    f"replaces the approved product{held} of CnamProfile {profile!r} with "
-                    "a new one: a display name cannot change in place (Twilio 60711)",
-                    f"{REVIEW_COST}; the numbers keep the old name until then",
+                    f"replaces the approved product{held} of {spec.kind} {profile!r} with "
+                    f"a new one: a {noun} cannot change in place (Twilio 60711)",
+                    f"{spec.review_cost}; {spec.kept}",
                 )
             )
     return out

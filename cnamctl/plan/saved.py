@@ -60,7 +60,7 @@ from cnamctl.plan.model import Plan
 from cnamctl.text import inert, quoted, shorten
 
 SAVED_KIND = "cnamctl-saved-plan"
-SAVED_FORMAT_VERSION = 2
+SAVED_FORMAT_VERSION = 3  # 3: params name every product's policy and end-user type
 KEY_ENV = "CNAMCTL_PLAN_KEY"
 MIN_KEY_LENGTH = 16
 MAX_PLAN_BYTES = 128 * 1024 * 1024  # a first plan of 100,000 numbers takes 73 MB (bench)
@@ -358,6 +358,13 @@ def _envelope(document: Any, name: str) -> _Envelope:
                 "save the plan again with `cnamctl plan -o`",
             )
         raise _unusable(name, f'it has no "kind": "{SAVED_KIND}" (is it another JSON file?)')
+    if type(version) is int and version == 2:
+        raise _unusable(
+            name,
+            "it has format_version 2, written by a cnamctl from before SHAKEN/STIR and "
+            f"Voice Integrity (its changes do not name their policy); this cnamctl reads "
+            f"format_version {SAVED_FORMAT_VERSION}: save the plan again with this version",
+        )
     if type(version) is not int or version != SAVED_FORMAT_VERSION:
         raise _unusable(
             name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from twilio.rest import Client
 
 from cnamctl.twilio.credentials import Credentials
-from cnamctl.twilio.http import RewritingHttpClient
+from cnamctl.twilio.http import RequestMeter, RewritingHttpClient
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.timeouts import Timeouts
 from cnamctl.twilio.url import ApiUrl
@@ -54,6 +54,15 @@ def paced(client: Client, max_rps: float | None) -> tuple[Client, RewritingHttpC
         return client, http
     twin = http.paced(RateLimiter(max_rps))
     return _client(client.username, client.password, client.account_sid, twin), twin
+
+
+def metered(client: Client, meter: RequestMeter) -> Client:
+    """``client`` with every attempt counted by ``meter`` (billed requests: Lookups),
+    sharing its credentials, connections, limiter and counts."""
+    http = client.http_client
+    if not isinstance(http, RewritingHttpClient):
+        client, http = paced(client, None)
+    return _client(client.username, client.password, client.account_sid, http.metered(meter))
 
 
 def _http(client: Client) -> RewritingHttpClient:

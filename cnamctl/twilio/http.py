@@ -9,6 +9,8 @@ Every request
    never travel to another host;
 2. waits for a slot of the account's rate limiter (``ratelimit.py``; unlimited
    unless ``apply --max-rps`` set one) and tells it about 429s and successes;
+   a metered client (``metered``: billed Lookups) first asks its ``RequestMeter``
+   whether the attempt may be sent, and tells it when a 429 made it cost nothing;
 3. is bounded: a connect timeout, a read timeout (silence on the socket) and an
    overall deadline (``deadline.py``), which also stops a server trickling bytes;
 4. returns only an answer shaped like Twilio's (``answers.py``), and a page only
@@ -32,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NoReturn, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -85,6 +87,17 @@ class ReadRetries:
     )
 
 
+class RequestMeter(Protocol):
+    """Counts attempts that may be billed (``verify``'s lookup budget)."""
+
+    def attempt(self, first: bool) -> None:
+        """Before an attempt is sent (``first``: not a retry); raises
+        BudgetSpentError when it may not be."""
+
+    def not_billed(self) -> None:
+        """The attempt just answered 429: Twilio refused it, it cost nothing."""
+
+
 _JSON_TYPES = ("application/json", "application/scim+json")  # else a form, as the SDK does
 _CUT_OFF = (RequestsConnectionError, ChunkedEncodingError, ContentDecodingError)
 
@@ -109,6 +122,7 @@ class RewritingHttpClient(HttpClient):
         pool_size: int = 32,
         retries: ReadRetries | None = None,
         limiter: RateLimiter | None = None,
+        meter: RequestMeter | None = None,
     ) -> None:
         super().__init__(logging.getLogger("cnamctl.http.sdk"), False, None)
         if isinstance(base_url, str):
@@ -117,6 +131,7 @@ class RewritingHttpClient(HttpClient):
         self.timeouts = timeouts
         self.retries_policy = retries or ReadRetries()
         self.limiter = limiter or RateLimiter(None)
+        self.meter = meter
         self.session = requests.Session()
         adapter = WatchedAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("https://", adapter)
@@ -130,6 +145,14 @@ class RewritingHttpClient(HttpClient):
         """A twin paced by ``limiter``, sharing this client's connections and counts."""
         twin = copy.copy(self)
         twin.limiter = limiter
+        twin._local = threading.local()
+        return twin
+
+    def metered(self, meter: RequestMeter) -> RewritingHttpClient:
+        """A twin whose every attempt ``meter`` counts, sharing this client's
+        connections, limiter and counts."""
+        twin = copy.copy(self)
+        twin.meter = meter
         twin._local = threading.local()
         return twin
 
@@ -168,6 +191,7 @@ class RewritingHttpClient(HttpClient):
         timeouts = Timeouts.within(timeout) if timeout else self.timeouts
         send = (method, url, params, data, headers, auth, timeouts, allow_redirects)
         if method.upper() != "GET":
+            self._metered(first=True)
             return self._send(*send)
         policy = self.retries_policy
         answers, unreachable, slow = (
@@ -175,7 +199,10 @@ class RewritingHttpClient(HttpClient):
             policy.unreachable.start(),
             policy.timeouts.start(),
         )
+        first = True
         while True:
+            self._metered(first)
+            first = False
             try:
                 response = self._send(*send)
             except Timeout:
@@ -252,8 +279,15 @@ class RewritingHttpClient(HttpClient):
                     (time.perf_counter() - started) * 1000,
                 )
 
+    def _metered(self, first: bool) -> None:
+        if self.meter is not None:
+            self.meter.attempt(first)
+
     def _observe(self, status: int, headers: Mapping[str, str]) -> None:
-        """Tell the limiter; keep this thread's Retry-After for apply's retry loop."""
+        """Tell the limiter (and the meter); keep this thread's Retry-After for
+        apply's retry loop."""
+        if status == THROTTLED and self.meter is not None:
+            self.meter.not_billed()
         if status == THROTTLED:
             retry_after = parse_retry_after(headers.get("Retry-After"))
             self._local.retry_after = retry_after

@@ -9,7 +9,9 @@ real command (without invoking it), so a renamed command or option fails the tes
 
 from __future__ import annotations
 
+import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import click
@@ -30,7 +32,14 @@ class CommandLine:
         return f"{self.source}: cnamctl {' '.join(self.args)}"
 
 
-def command_lines(script: str, source: str) -> list[CommandLine]:
+_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def command_lines(
+    script: str, source: str, env: Mapping[str, object] | None = None
+) -> list[CommandLine]:
+    """``env``: the variables the CI sets (a workflow's ``env``, a pipeline's
+    ``variables``); an argument that is one of them (``"$SHARDS"``) is read as its value."""
     found = []
     for line in script.replace("\\\n", " ").splitlines():
         if "cnamctl" not in line:
@@ -40,7 +49,8 @@ def command_lines(script: str, source: str) -> list[CommandLine]:
         tokens = list(lexer)
         for i, token in enumerate(tokens):
             if token == "cnamctl" and (i == 0 or tokens[i - 1] in _OPERATORS):
-                found.append(CommandLine(source, tuple(_arguments(tokens[i + 1 :]))))
+                args = [_expand(a, env or {}) for a in _arguments(tokens[i + 1 :])]
+                found.append(CommandLine(source, tuple(args)))
     return found
 
 
@@ -53,6 +63,12 @@ def _arguments(tokens: list[str]) -> list[str]:
             break
         args.append(token)
     return args
+
+
+def _expand(arg: str, env: Mapping[str, object]) -> str:
+    match = _VARIABLE.match(arg)
+    name = match and (match.group(1) or match.group(2))
+    return str(env[name]) if name and name in env else arg
 
 
 def check(command: CommandLine) -> list[str]:

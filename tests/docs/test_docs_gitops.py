@@ -19,7 +19,9 @@ from cnamctl.cli.app import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GITOPS = ROOT / "docs" / "gitops"
-GITHUB = ["github-plan-comment.yml", "github-apply.yml", "github-drift.yml"]
+GITHUB_FANOUT = ["github-fanout-plan.yml", "github-fanout-apply.yml"]
+GITHUB = ["github-plan-comment.yml", "github-apply.yml", "github-drift.yml", *GITHUB_FANOUT]
+GITLAB = ["gitlab-ci.yml", "gitlab-fanout.yml"]
 GITLAB_JOB_SCRIPTS = ("before_script", "script", "after_script")
 
 
@@ -35,23 +37,26 @@ def _github_commands(name: str) -> list[CommandLine]:
     for job_name, job in workflow["jobs"].items():
         for step in job["steps"]:
             if "run" in step:
-                found += command_lines(step["run"], f"{name}:{job_name}")
+                env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+                found += command_lines(step["run"], f"{name}:{job_name}", env)
     return found
 
 
-def _gitlab_commands() -> list[CommandLine]:
+def _gitlab_commands(file: str = "gitlab-ci.yml") -> list[CommandLine]:
+    """Every cnamctl command of the pipeline's jobs, hidden templates included."""
+    pipeline = _load(file)
     found = []
-    for name, job in _load("gitlab-ci.yml").items():
+    for name, job in pipeline.items():
         if not isinstance(job, dict):
             continue
         for key in GITLAB_JOB_SCRIPTS:
             for line in job.get(key, []):
-                found += command_lines(line, f"gitlab-ci.yml:{name}.{key}")
+                found += command_lines(line, f"{file}:{name}.{key}", pipeline["variables"])
     return found
 
 
 def test_the_folder_holds_exactly_the_documented_files() -> None:
-    assert sorted(p.name for p in GITOPS.iterdir()) == sorted([*GITHUB, "gitlab-ci.yml"])
+    assert sorted(p.name for p in GITOPS.iterdir()) == sorted([*GITHUB, *GITLAB])
 
 
 @pytest.mark.parametrize("name", GITHUB)
@@ -122,11 +127,10 @@ def test_the_apply_workflow_never_overlaps_and_applies_the_reviewed_plan_on_main
 
 
 def test_plan_and_apply_compute_the_same_manifests_digest(tmp_path: Path, monkeypatch) -> None:
-    """The digest code is the same in the three places, and tells manifests apart."""
+    """The digest code is the same in every file, and tells manifests apart."""
     codes = {
-        _load("github-plan-comment.yml")["env"]["MANIFESTS_DIGEST"],
-        _load("github-apply.yml")["env"]["MANIFESTS_DIGEST"],
-        _load("gitlab-ci.yml")["variables"]["CNAMCTL_MANIFESTS_DIGEST"],
+        *(_load(name)["env"]["MANIFESTS_DIGEST"] for name in GITHUB if name != "github-drift.yml"),
+        *(_load(name)["variables"]["CNAMCTL_MANIFESTS_DIGEST"] for name in GITLAB),
     }
     (code,) = codes
     monkeypatch.chdir(tmp_path)
@@ -180,7 +184,7 @@ def test_the_gitlab_pipeline_is_equivalent() -> None:
     assert "<!-- cnamctl-plan -->" in upsert and "<!-- cnamctl-drift -->" in upsert
     commands = _gitlab_commands()
     paths = {c.args[0] for c in commands}
-    assert paths == {"validate", "plan", "apply", "status"}
+    assert paths == {"validate", "plan", "apply", "status", "verify"}
     for command in commands:
         check(command)
 
@@ -206,3 +210,139 @@ def test_pre_commit_hook_passes_on_the_example_manifests(monkeypatch: pytest.Mon
     result = CliRunner().invoke(main, [*hook["entry"].split()[1:], *hook["args"]])
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
+
+
+# --- the fan-out forms (docs/many-accounts.md) ---------------------------------------
+
+MATRIX_FIELD = re.compile(r"\bmatrix\.([A-Za-z_][A-Za-z0-9_-]*)")
+FROM_LISTING = "${{ fromJSON(needs.accounts.outputs.matrix).include }}"
+
+
+def _listed_jobs(tmp_path: Path, shards: int) -> list[dict[str, Any]]:
+    """What `cnamctl accounts --format json` lists for a tree of three accounts."""
+    import json
+
+    from support.many import write_tree
+
+    root = write_tree(tmp_path / f"tree-{shards}", 3)
+    result = CliRunner().invoke(
+        main, ["accounts", "--format", "json", "--shards", str(shards), str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout)["include"])
+
+
+def _matrix_job(workflow: dict[str, Any]) -> dict[str, Any]:
+    (job,) = [j for j in workflow["jobs"].values() if "strategy" in j]
+    return job
+
+
+@pytest.mark.parametrize("name", GITHUB_FANOUT)
+def test_a_fanout_matrix_is_the_listing_of_its_first_job(name: str, tmp_path: Path) -> None:
+    workflow = _load(name)
+    first = workflow["jobs"]["accounts"]
+    assert first["outputs"]["matrix"] == "${{ steps.list.outputs.matrix }}"
+    listing = next(s for s in first["steps"] if s.get("id") == "list")["run"]
+    (listed,) = [c.args for c in command_lines(listing, name) if "--format" in c.args]
+    assert listed == ("accounts", "--format", "json", "--shards", "$SHARDS", "manifests/")
+    assert isinstance(workflow["env"]["SHARDS"], int)
+    assert 'echo "matrix<<CNAMCTL_EOF"; cat accounts.json' in listing
+    job = _matrix_job(workflow)
+    assert job["needs"] == "accounts"
+    assert job["strategy"] == {"fail-fast": False, "matrix": {"include": FROM_LISTING}}
+    fields = set(MATRIX_FIELD.findall(yaml.safe_dump(job)))
+    assert fields == {"title", "key", "path_lines"}
+    for shards in (0, 2):
+        for entry in _listed_jobs(tmp_path, shards):
+            assert fields <= set(entry)
+    # the paths reach the shell through the environment only, never into a script
+    for step in job["steps"]:
+        assert "${{" not in step.get("run", "")
+
+
+def test_the_fanout_apply_applies_the_artifacts_the_fanout_plan_kept() -> None:
+    plan, apply = _load("github-fanout-plan.yml"), _load("github-fanout-apply.yml")
+    assert plan["env"]["SHARDS"] == apply["env"]["SHARDS"] == 0
+    plan_steps = plan["jobs"]["plan"]["steps"]
+    kept = next(s for s in plan_steps if s.get("name") == "Keep the plan for the apply on merge")
+    assert kept["with"]["name"] == "cnamctl-plan-${{ matrix.key }}"
+    assert kept["with"]["path"] == "plan.json" and kept["with"]["retention-days"] == 30
+    assert "exitcode == '2'" in kept["if"]
+    listing = next(s for s in plan["jobs"]["accounts"]["steps"] if "upload-artifact" in str(s))
+    assert listing["with"]["name"] == "cnamctl-accounts"
+    assert listing["with"]["path"].split() == ["accounts.json", "plan.tree"]
+
+    steps = apply["jobs"]["accounts"]["steps"]
+    find = next(s for s in steps if s.get("id") == "find")
+    assert "workflow_id: 'cnamctl-plan.yml'" in find["with"]["script"]
+    fetched = next(s for s in steps if "download-artifact" in s.get("uses", ""))
+    assert fetched["with"]["name"] == "cnamctl-accounts" and fetched["with"]["path"] == "planned"
+    job = apply["jobs"]["apply"]
+    download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["name"] == "cnamctl-plan-${{ matrix.key }}"
+    assert download["with"]["run-id"] == "${{ needs.accounts.outputs.run-id }}"
+    assert apply["jobs"]["accounts"]["outputs"]["run-id"] == "${{ steps.find.outputs.run-id }}"
+    by_run = {s["run"].strip(): s.get("if", "") for s in job["steps"] if "run" in s}
+    assert by_run["cnamctl apply plan.json"] == "github.event_name == 'push'"
+
+
+def test_fanout_applies_have_a_group_per_job_and_never_overlap() -> None:
+    apply = _load("github-fanout-apply.yml")
+    assert apply["concurrency"] == {"group": "cnamctl-apply", "cancel-in-progress": False}
+    assert apply["jobs"]["apply"]["concurrency"] == {
+        "group": "cnamctl-apply-${{ matrix.key }}",
+        "cancel-in-progress": False,
+    }
+    plan = _load("github-fanout-plan.yml")
+    assert plan["concurrency"]["group"] == "cnamctl-plan-${{ github.event.pull_request.number }}"
+    assert plan["concurrency"]["cancel-in-progress"] is True
+
+
+def test_the_fanout_comment_reads_what_the_plan_jobs_kept() -> None:
+    plan = _load("github-fanout-plan.yml")
+    md = next(
+        s
+        for s in plan["jobs"]["plan"]["steps"]
+        if s.get("name") == "Keep the Markdown for the comment"
+    )
+    assert md["with"]["name"] == "cnamctl-plan-md-${{ matrix.key }}"
+    assert md["with"]["path"].split() == ["plan.md", "plan.exitcode"]
+    comment = plan["jobs"]["comment"]
+    assert comment["needs"] == ["accounts", "plan"]
+    assert comment["if"] == "always() && needs.accounts.result == 'success'"
+    download, script = comment["steps"]
+    assert download["with"] == {"pattern": "cnamctl-plan-md-*", "path": "plans"}
+    assert script["env"]["MATRIX"] == "${{ needs.accounts.outputs.matrix }}"
+    body = script["with"]["script"]
+    assert "plans/cnamctl-plan-md-${key}/${name}" in body and "<!-- cnamctl-plan -->" in body
+
+
+def test_the_gitlab_fanout_pipeline_generates_its_child_from_the_listing() -> None:
+    pipeline = _load("gitlab-fanout.yml")
+    assert pipeline["stages"] == ["validate", "accounts", "fan-out", "drift"]
+    for name in ("CNAMCTL_CHILD", "CNAMCTL_NOTE", "CNAMCTL_UPSERT", "CNAMCTL_FETCH_PLANS"):
+        compile(pipeline["variables"][name], name, "exec")  # the inline helpers are Python
+    accounts = pipeline["accounts"]
+    assert "cnamctl-child.yml" in accounts["artifacts"]["paths"]
+    assert accounts["script"][-1] == 'python3 -c "$CNAMCTL_CHILD" accounts.json > cnamctl-child.yml'
+    for trigger in ("plan", "apply"):
+        job = pipeline[trigger]
+        assert job["needs"] == ["accounts"]
+        assert job["trigger"] == {
+            "include": [{"artifact": "cnamctl-child.yml", "job": "accounts"}],
+            "strategy": "depend",
+        }
+    assert pipeline["apply"]["resource_group"] == "cnamctl-apply"
+    assert "resource_group" not in pipeline["plan"]
+    for template in (
+        ".cnamctl-plan",
+        ".cnamctl-review",
+        ".cnamctl-apply",
+        ".cnamctl-apply-by-hand",
+    ):
+        assert pipeline[template]["script"]
+    assert pipeline[".cnamctl-review"]["when"] == "always"
+    commands = _gitlab_commands("gitlab-fanout.yml")
+    assert {c.args[0] for c in commands} == {"validate", "accounts", "plan", "apply", "status"}
+    for command in commands:
+        check(command)

@@ -12,16 +12,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from gitlab_fake import FakeGitLab, gitlab
 
 from cnamctl.emulator import Emulator, EmulatorConfig
 from cnamctl.twilio.embedded import demo_credentials, demo_seed_path
@@ -139,84 +137,29 @@ def test_github_apply_stops_when_main_has_other_manifests(tmp_path: Path, twilio
 # --- GitLab -----------------------------------------------------------------------
 
 
-class _FakeGitLab:
-    """The four GitLab API calls of CNAMCTL_FETCH_PLAN, and an artifact store on
-    another host that the archive download is redirected to."""
-
-    def __init__(self, archive: bytes):
-        self.archive = archive
-        self.seen: list[tuple[str, str, str | None]] = []  # (server, path, PRIVATE-TOKEN)
-        self.api = self._server("api", self._api)
-        self.store = self._server("store", self._store)
-
-    def _server(self, label: str, route: Any) -> ThreadingHTTPServer:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                fake.seen.append((label, self.path, self.headers.get("PRIVATE-TOKEN")))
-                status, headers, body = route(self.path)
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
-
-    def url(self, server: ThreadingHTTPServer) -> str:
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    def _api(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        project = "/api/v4/projects/7"
-        answers: dict[str, Any] = {
-            f"{project}/repository/commits/abc123/merge_requests": [
-                {"iid": 3, "state": "opened"},
-                {"iid": 5, "state": "merged"},
-            ],
-            f"{project}/merge_requests/5/pipelines?per_page=100": [{"id": 99}, {"id": 98}],
-            f"{project}/pipelines/99/jobs?scope=success&per_page=100": [],  # its plan failed
-            f"{project}/pipelines/98/jobs?scope=success&per_page=100": [
-                {"id": 41, "name": "validate", "web_url": "x"},
-                {"id": 42, "name": "plan", "web_url": "https://gitlab.example/jobs/42"},
-            ],
-        }
-        if path == f"{project}/jobs/42/artifacts":
-            return 302, {"Location": f"{self.url(self.store)}/archive.zip?signed=1"}, b""
-        if path in answers:
-            return 200, {"Content-Type": "application/json"}, json.dumps(answers[path]).encode()
-        return 404, {}, b"{}"
-
-    def _store(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        return 200, {"Content-Type": "application/zip"}, self.archive
-
-    def close(self) -> None:
-        for server in (self.api, self.store):
-            server.shutdown()
-            server.server_close()
+def _gitlab(archive: bytes) -> Any:
+    """The four GitLab API calls of CNAMCTL_FETCH_PLAN; the archive on another host."""
+    answers = {
+        "/repository/commits/abc123/merge_requests": [
+            {"iid": 3, "state": "opened"},
+            {"iid": 5, "state": "merged"},
+        ],
+        "/merge_requests/5/pipelines?per_page=100": [{"id": 99}, {"id": 98}],
+        "/pipelines/99/jobs?scope=success&per_page=100": [],  # its plan failed
+        "/pipelines/98/jobs?scope=success&per_page=100": [
+            {"id": 41, "name": "validate", "web_url": "x"},
+            {"id": 42, "name": "plan", "web_url": "https://gitlab.example/jobs/42"},
+        ],
+    }
+    return gitlab(answers, {42: archive})
 
 
-@contextmanager
-def _gitlab(archive: bytes) -> Iterator[_FakeGitLab]:
-    fake = _FakeGitLab(archive)
-    try:
-        yield fake
-    finally:
-        fake.close()
-
-
-def _gitlab_env(env: dict[str, str], fake: _FakeGitLab | None = None) -> dict[str, str]:
+def _gitlab_env(env: dict[str, str], fake: FakeGitLab | None = None) -> dict[str, str]:
     variables = {k: v for k, v in _load("gitlab-ci.yml")["variables"].items() if isinstance(v, str)}
     variables["CNAMCTL_UPSERT"] = "pass"  # the merge-request note is not under test here
     extra = {"CI_PROJECT_ID": "7", "CI_COMMIT_SHA": "abc123", "CI_DEFAULT_BRANCH": "main"}
     if fake is not None:
-        extra["CI_API_V4_URL"] = f"{fake.url(fake.api)}/api/v4"
+        extra["CI_API_V4_URL"] = fake.api_url
     return {**env, **variables, **extra, "CNAMCTL_GITLAB_TOKEN": TOKEN}
 
 
@@ -244,9 +187,9 @@ def test_gitlab_apply_fetches_and_applies_the_merge_requests_plan(tmp_path: Path
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "applying the plan reviewed on !5: https://gitlab.example/jobs/42" in applied.stdout
     assert "Apply complete" in applied.stdout and _writes(emulator) > 0
-    api = [(path, token) for server, path, token in fake.seen if server == "api"]
+    api = [(seen.path, seen.token) for seen in fake.seen if seen.server == "api"]
     assert api and all(token == TOKEN for _, token in api)
-    store = [token for server, _, token in fake.seen if server == "store"]
+    store = [seen.token for seen in fake.seen if seen.server == "store"]
     assert store == [None]  # the token never went to the artifact store's host
 
 

@@ -117,6 +117,12 @@ def walk_api_2010(client) -> None:
     assert len(request.validation_code) == 6
 
 
+def walk_lookups(client) -> None:
+    found = client.lookups.v2.phone_numbers(LOCAL[2]).fetch(fields="caller_name")
+    assert found.phone_number == LOCAL[2] and found.valid is True
+    assert found.caller_name == {"caller_name": None, "caller_type": None, "error_code": None}
+
+
 def test_every_operation_through_the_sdk(served):
     client = served.client()
     trusthub = client.trusthub.v1
@@ -126,6 +132,7 @@ def test_every_operation_through_the_sdk(served):
     walk_customer_profiles(client)
     walk_trust_products(client)
     walk_api_2010(client)
+    walk_lookups(client)
 
     stats = served.emu.stats()
     assert set(stats["responses_by_status"]) <= {"200", "201", "204"}

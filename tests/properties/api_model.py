@@ -9,10 +9,12 @@ cnamctl meets (docs/review-lifecycle.md):
   lose numbers either (60711);
 * an end user's attributes cannot change while a product it is assigned to is
   under review or approved (60711);
-* a number joins a CNAM product only if it is already on the product's business
-  profile, and at most one CNAM product holds a number; a number is on at most
-  one business profile;
-* submission needs a business profile and a cnam_information end user assigned;
+* a number joins a trust product only if it is already on the product's business
+  profile, and at most one product of each policy (CNAM, SHAKEN/STIR, Voice
+  Integrity) holds a number; a number is on at most one business profile;
+* submission needs a business profile assigned, and the end user of the
+  policy's type where the policy has one (cnam_information for CNAM,
+  voice_integrity_information for Voice Integrity; none for SHAKEN/STIR);
 * a change can only use a SID another change has already created.
 
 Applying a change that breaks one raises ``Violation``. ``finish_reviews`` decides
@@ -38,6 +40,14 @@ from cnamctl.live.model import (
 )
 from cnamctl.plan.model import Action, Change, is_ref
 
+# Twilio's policies and the end user each one needs (this oracle's own table)
+SHAKEN_STIR_POLICY_SID = "RN7a97559effdf62d00f4298208492a5ea"
+VOICE_INTEGRITY_POLICY_SID = "RN5b3660f9598883b1df4e77f77acefba0"
+END_USER_OF_POLICY = {
+    CNAM_POLICY_SID: "cnam_information",
+    SHAKEN_STIR_POLICY_SID: None,
+    VOICE_INTEGRITY_POLICY_SID: "voice_integrity_information",
+}
 UNDER_REVIEW = {"pending-review", "in-review"}
 FROZEN = UNDER_REVIEW | {"twilio-approved"}
 EDITABLE = {"draft", "twilio-rejected"}
@@ -63,8 +73,8 @@ class Product:
     entities: dict[str, str] = field(default_factory=dict)  # object sid -> BV
     numbers: dict[str, str] = field(default_factory=dict)  # PN -> RA
     created: int = 0
-    # what review saw: the display name at each submission
-    submitted_names: list[str | None] = field(default_factory=list)
+    # what review saw: the end user's attributes at each submission ({}: no end user)
+    submitted: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -120,8 +130,8 @@ class ApiModel:
         )
 
     def snapshot(self) -> Snapshot:
-        """The account as ``read_snapshot`` would see it now."""
-        live = Snapshot(account_sid=self.account_sid)
+        """The account as ``read_snapshot`` would see it now (every policy read)."""
+        live = Snapshot(account_sid=self.account_sid, policies=tuple(END_USER_OF_POLICY))
         live.numbers = dict(self.numbers)
         for sid, bp in self.business_profiles.items():
             live.business_profiles[sid] = LiveBusinessProfile(
@@ -174,7 +184,7 @@ class ApiModel:
         p = {k: self._sid(v, change) for k, v in change.params.items()}
         a = change.action
         self.log.append(change.address)
-        if a is Action.UNASSIGN_CNAM_NUMBER:
+        if a in (Action.UNASSIGN_CNAM_NUMBER, Action.UNASSIGN_PRODUCT_NUMBER):
             product = self._product(p["trust_product"], change)
             if product.status in UNDER_REVIEW:
                 raise Violation(f"{change.address}: product is {product.status} (60711)")
@@ -223,7 +233,7 @@ class ApiModel:
             if any(number in held for held in self.bp_numbers.values()):
                 raise Violation(f"{change.address}: {number} is already on a business profile")
             self.bp_numbers[p["business_profile"]][number] = self._new("RA")
-        elif a is Action.ASSIGN_CNAM_NUMBER:
+        elif a in (Action.ASSIGN_CNAM_NUMBER, Action.ASSIGN_PRODUCT_NUMBER):
             product = self._product(p["trust_product"], change)
             number = p["number"]
             if product.status in UNDER_REVIEW:
@@ -231,20 +241,27 @@ class ApiModel:
             profiles = [o for o in product.entities if o in self.business_profiles]
             if not profiles or number not in self.bp_numbers[profiles[0]]:
                 raise Violation(f"{change.address}: {number} is not on the product's profile")
-            if any(number in other.numbers for other in self.products.values()):
-                raise Violation(f"{change.address}: {number} is on another CNAM product")
+            if any(
+                number in other.numbers
+                for other in self.products.values()
+                if other.policy_sid == product.policy_sid
+            ):
+                raise Violation(f"{change.address}: {number} is on another product of its policy")
             product.numbers[number] = self._new("RA")
         elif a is Action.SUBMIT_FOR_REVIEW:
             product = self._product(p["trust_product"], change)
             if product.status not in EDITABLE:
                 raise Violation(f"{change.address}: product is {product.status}")
             users = [self.end_users[o] for o in product.entities if o in self.end_users]
-            cnam = [u for u in users if u.type == "cnam_information"]
-            if not cnam or not any(o in self.business_profiles for o in product.entities):
+            wanted = END_USER_OF_POLICY[product.policy_sid]
+            mine = [u for u in users if u.type == wanted]
+            if (wanted and not mine) or not any(
+                o in self.business_profiles for o in product.entities
+            ):
                 raise Violation(f"{change.address}: evaluation noncompliant")
             product.status = "pending-review"
             product.errors = ()
-            product.submitted_names.append(cnam[0].attributes.get("cnam_display_name"))
+            product.submitted.append(dict(mine[0].attributes) if mine else {})
         elif a is Action.SET_CALLER_NAME_LOOKUP:
             number = self.numbers[p["number"]]
             self.numbers[p["number"]] = LiveNumber(
@@ -270,9 +287,10 @@ class ApiModel:
             product = self._product(p["trust_product"], change)
             del self.products[p["trust_product"]]
             in_use = {o for other in self.products.values() for o in other.entities}
+            wanted = END_USER_OF_POLICY[product.policy_sid]
             for obj in product.entities:
                 user = self.end_users.get(obj)
-                if user is not None and user.type == "cnam_information" and obj not in in_use:
+                if user is not None and user.type == wanted and obj not in in_use:
                     del self.end_users[obj]  # what apply's delete does after the product
         else:  # pragma: no cover - a new action needs a rule here
             raise AssertionError(f"the model has no rule for {a}")

@@ -21,8 +21,10 @@ from worlds import World, worlds
 from cnamctl.apply.graph import DependencyGraph
 from cnamctl.errors import PlanningError
 from cnamctl.plan import compute_plan
+from cnamctl.plan.attributes import declared_attributes
 from cnamctl.plan.model import Action, Change
 from cnamctl.plan.render.text import render_text
+from cnamctl.policies import BY_KIND
 
 MAX_ROUNDS = 6  # a replacement takes three: replace, move numbers, delete the old one
 
@@ -83,25 +85,29 @@ def test_every_allowed_order_is_accepted_and_plans_converge(world: World, seed: 
     assert plan.changes == [], f"not converged after {MAX_ROUNDS} rounds: {plan.changes}"
 
     rejected = {
-        n.address.split(".")[1]
+        (n.resource.kind.value, n.resource.name)
         for n in plan.notices
-        if n.status == "twilio-rejected" and n.address.startswith("cnam.")
+        if n.status == "twilio-rejected" and n.resource is not None
     }
-    for name, profile in world.desired.cnam_profiles.items():
-        products = [p for p in model.products.values() if p.name == name]
+    for profile in world.desired.trust_profiles():
+        name, kind = profile.name, profile.kind
+        spec = BY_KIND[kind]
+        products = [
+            p for p in model.products.values() if p.name == name and p.policy_sid == spec.policy_sid
+        ]
         approved = [p for p in products if p.status == "twilio-approved"]
         others = [p for p in products if p.status != "twilio-approved"]
         # no duplicates: one approved product, and at most one other, which is then a
         # rejected product (or replacement) waiting for a manifest fix, and reported
-        assert len(approved) <= 1 and len(others) <= 1, f"{name}: duplicates {products}"
-        assert products, f"{name}: no product"
+        assert len(approved) <= 1 and len(others) <= 1, f"{kind} {name}: duplicates {products}"
+        assert products, f"{kind} {name}: no product"
         if others:
-            assert others[0].status == "twilio-rejected" and name in rejected, others
+            assert others[0].status == "twilio-rejected" and (kind, name) in rejected, others
+        declared = {k: str(v) for k, v in declared_attributes(spec, profile).items()}
         for product in products:
-            seen = product.submitted_names
-            assert all(n == profile.display_name for n in seen), (
-                f"{name}: review saw {seen}, declared {profile.display_name!r}"
-            )
+            for seen in product.submitted:  # review saw what is declared, nothing older
+                shown = {k: str(seen.get(k)) for k in declared}
+                assert shown == declared, f"{kind} {name}: review saw {seen}, declared {declared}"
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,19 +1,21 @@
 """Hypothesis strategies: declared manifests beside a live account, as Twilio holds it.
 
-The live side covers every state a CNAM product is met in (draft, pending-review,
+The live side covers every state a trust product is met in (draft, pending-review,
 in-review, twilio-rejected with codes, twilio-approved, several products of one
 name as during a replacement, products without an end user or business profile
-assignment), numbers on business profiles and CNAM products (a number declared
-on another profile than the one holding it: a move), caller IDs declared and
-not, and the prune switches. Only states Twilio can hold are generated: a CNAM
-product's numbers are on its business profile, a number is on at most one CNAM
-product and one business profile.
+assignment), for the three policies: CNAM, SHAKEN/STIR (no end user) and Voice
+Integrity (an end user of several attributes). Numbers are on business profiles
+and products (a number declared on another profile than the one holding it: a
+move); caller IDs declared and not; the prune switches of every kind. Only states
+Twilio can hold are generated: a product's numbers are on its business profile, a
+number is on at most one product of each policy and one business profile.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api_model import SHAKEN_STIR_POLICY_SID, VOICE_INTEGRITY_POLICY_SID
 from hypothesis import strategies as st
 
 from cnamctl import CNAM_POLICY_SID
@@ -31,6 +33,8 @@ from cnamctl.manifest.model import (
     ManifestSet,
     OutgoingCallerId,
     Settings,
+    ShakenStirProfile,
+    VoiceIntegrityProfile,
 )
 
 ACCOUNT = "AC" + "0" * 32
@@ -42,6 +46,8 @@ EMAILS = ["trust@acme.example", "ops@acme.example"]
 STATUSES = ["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"]
 REJECTION_CODES = [11008, 11009, 11014, 20001]
 PROFILE_NAMES = ["sales", "care", "labs"]
+USE_CASES = ["Appointment reminders", "Customer care"]
+VI_COUNTS = [12, 250]
 
 
 @dataclass
@@ -55,8 +61,8 @@ class World:
             for p in self.live.trust_products.values()
         ]
         declared = {
-            n: (p.business_profile, p.display_name, p.phone_numbers)
-            for n, p in self.desired.cnam_profiles.items()
+            (p.kind, p.name): (p.business_profile, p.phone_numbers)
+            for p in self.desired.trust_profiles()
         }
         return f"World(declared={declared}, live products={products})"
 
@@ -114,53 +120,55 @@ def worlds(draw: st.DrawFn) -> World:
             callerNameLookup=draw(st.sampled_from([None, True, False])),
         )
 
-    # live CNAM products: for declared names and one undeclared
-    on_product: set[str] = set()
-    for name in [*profiles, "legacy"]:
-        for _ in range(draw(st.integers(0, 2))):
-            status = draw(st.sampled_from(STATUSES))
-            entities: dict[str, str] = {}
-            bp_index = bp_of.get(name, 0)
-            has_bp = status != "draft" or draw(st.booleans())
-            if has_bp:
-                entities[bps[bp_index].sid] = sid("BV")
-            display = draw(st.sampled_from([*DISPLAY_NAMES, None]))
-            if display is not None or status != "draft":
-                user = LiveEndUser(
-                    sid("IT"),
-                    name,
-                    "cnam_information",
-                    {"cnam_display_name": display or DISPLAY_NAMES[0]},
-                    date_created=f"2025-01-01T00:00:{sid.n % 60:02d}Z",
-                )
-                live.end_users[user.sid] = user
-                entities[user.sid] = sid("BV")
-            held = []
-            if has_bp:
-                eligible = [
-                    e for e in NUMBERS if holder[e] == bp_index and numbers[e].sid not in on_product
-                ]
-                if eligible:
-                    held = draw(st.lists(st.sampled_from(eligible), unique=True, max_size=3))
-            on_product.update(numbers[e].sid for e in held)
-            errors = ()
-            if status == "twilio-rejected":
-                errors = tuple(
-                    {"code": c}
-                    for c in draw(st.lists(st.sampled_from(REJECTION_CODES), max_size=2))
-                )
-            product = LiveTrustProduct(
-                sid("BU"),
-                name,
-                status,
-                draw(st.sampled_from(EMAILS)),
-                CNAM_POLICY_SID,
-                errors,
-                entities,
-                {numbers[e].sid: sid("RA") for e in held},
-                date_created=f"2025-01-01T00:00:{sid.n % 60:02d}Z",
+    # declared SHAKEN/STIR and Voice Integrity profiles: numbers disjoint within a kind,
+    # and each number in one business profile whatever the kind declaring it
+    implied = {e: bp_of[n] for n, p in profiles.items() for e in p.phone_numbers}
+    shaken: dict[str, ShakenStirProfile] = {}
+    voice: dict[str, VoiceIntegrityProfile] = {}
+    for kind, out, names in (
+        ("ShakenStirProfile", shaken, ["calls"]),
+        ("VoiceIntegrityProfile", voice, ["spam", "reach"]),
+    ):
+        free = list(NUMBERS)
+        for name in names[: draw(st.integers(0, len(names)))]:
+            bp_of[name] = index = draw(st.integers(0, bp_count - 1))
+            allowed = [e for e in free if implied.get(e, index) == index]
+            wanted = (
+                draw(st.lists(st.sampled_from(allowed), unique=True, max_size=3)) if allowed else []
             )
-            live.trust_products[product.sid] = product
+            free = [e for e in free if e not in wanted]
+            implied.update(dict.fromkeys(wanted, index))
+            fields: dict[str, object] = {}
+            if kind == "VoiceIntegrityProfile":
+                fields = {
+                    "useCase": draw(st.sampled_from(USE_CASES)),
+                    "businessEmployeeCount": draw(st.sampled_from(VI_COUNTS)),
+                    "averageBusinessDayCallVolume": draw(st.sampled_from(VI_COUNTS)),
+                }
+            out[name] = _doc(
+                ShakenStirProfile if kind == "ShakenStirProfile" else VoiceIntegrityProfile,
+                kind=kind,
+                name=name,
+                businessProfile=f"biz{index}",
+                email=draw(st.sampled_from(EMAILS)),
+                phoneNumbers=wanted,
+                **fields,
+            )
+
+    # live products: for declared names and one undeclared, of each policy
+    policies = (
+        (CNAM_POLICY_SID, [*profiles, "legacy"]),
+        (SHAKEN_STIR_POLICY_SID, [*shaken, "old-calls"]),
+        (VOICE_INTEGRITY_POLICY_SID, [*voice, "old-spam"]),
+    )
+    for policy, names in policies:
+        on_product: set[str] = set()
+        for name in names:
+            for _ in range(draw(st.integers(0, 2))):
+                product = draw(
+                    _product(policy, name, bps, bp_of, holder, numbers, on_product, sid, live)
+                )
+                live.trust_products[product.sid] = product
 
     # caller IDs
     callers_live = draw(st.lists(st.sampled_from(CALLERS), unique=True))
@@ -185,6 +193,10 @@ def worlds(draw: st.DrawFn) -> World:
             "cnamProfiles": draw(st.booleans()),
             "cnamNumbers": draw(st.booleans()),
             "outgoingCallerIds": draw(st.booleans()),
+            "shakenStirProfiles": draw(st.booleans()),
+            "shakenStirNumbers": draw(st.booleans()),
+            "voiceIntegrityProfiles": draw(st.booleans()),
+            "voiceIntegrityNumbers": draw(st.booleans()),
         },
         safety={"maxDeletePercent": 100, "maxUnassignPercent": 100},
     )
@@ -194,7 +206,77 @@ def worlds(draw: st.DrawFn) -> World:
             for i, n in enumerate(bp_names)
         },
         cnam_profiles=profiles,
+        shaken_stir_profiles=shaken,
+        voice_integrity_profiles=voice,
         caller_ids=caller_docs,
         settings=settings,
     )
+    live.policies = (CNAM_POLICY_SID, SHAKEN_STIR_POLICY_SID, VOICE_INTEGRITY_POLICY_SID)
     return World(desired, live)
+
+
+@st.composite
+def _product(
+    draw: st.DrawFn,
+    policy: str,
+    name: str,
+    bps: list[LiveBusinessProfile],
+    bp_of: dict[str, int],
+    holder: dict[str, int | None],
+    numbers: dict[str, LiveNumber],
+    on_product: set[str],
+    sid: _Sids,
+    live: Snapshot,
+) -> LiveTrustProduct:
+    """One live product of ``policy`` named ``name``, in a state Twilio can hold;
+    ``on_product``: the numbers already on a product of the policy (updated)."""
+    status = draw(st.sampled_from(STATUSES))
+    entities: dict[str, str] = {}
+    bp_index = bp_of.get(name, 0)
+    has_bp = status != "draft" or draw(st.booleans())
+    if has_bp:
+        entities[bps[bp_index].sid] = sid("BV")
+    user = None
+    if policy == CNAM_POLICY_SID:
+        display = draw(st.sampled_from([*DISPLAY_NAMES, None]))
+        if display is not None or status != "draft":
+            user = ("cnam_information", {"cnam_display_name": display or DISPLAY_NAMES[0]})
+    elif policy == VOICE_INTEGRITY_POLICY_SID and (status != "draft" or draw(st.booleans())):
+        counts = st.sampled_from([*VI_COUNTS, str(VI_COUNTS[0])])  # Twilio holds them as text
+        user = (
+            "voice_integrity_information",
+            {
+                "use_case": draw(st.sampled_from(USE_CASES)),
+                "business_employee_count": draw(counts),
+                "average_business_day_call_volume": draw(counts),
+            },
+        )
+    if user is not None:
+        made = LiveEndUser(
+            sid("IT"), name, user[0], user[1], date_created=f"2025-01-01T00:00:{sid.n % 60:02d}Z"
+        )
+        live.end_users[made.sid] = made
+        entities[made.sid] = sid("BV")
+    held = []
+    if has_bp:
+        eligible = [
+            e for e in NUMBERS if holder[e] == bp_index and numbers[e].sid not in on_product
+        ]
+        if eligible:
+            held = draw(st.lists(st.sampled_from(eligible), unique=True, max_size=3))
+    on_product.update(numbers[e].sid for e in held)
+    errors: tuple[dict[str, int], ...] = ()
+    if status == "twilio-rejected":
+        codes = draw(st.lists(st.sampled_from([*REJECTION_CODES, 18601]), max_size=2))
+        errors = tuple({"code": c} for c in codes)
+    return LiveTrustProduct(
+        sid("BU"),
+        name,
+        status,
+        draw(st.sampled_from(EMAILS)),
+        policy,
+        errors,
+        entities,
+        {numbers[e].sid: sid("RA") for e in held},
+        date_created=f"2025-01-01T00:00:{sid.n % 60:02d}Z",
+    )

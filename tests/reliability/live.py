@@ -52,7 +52,7 @@ def token_env(base_url: str) -> dict[str, str]:
         "TWILIO_API_SECRET": "",
         "CNAMCTL_API_URL": base_url,
         "NO_COLOR": "1",
-        "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+        "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
     }
 
 

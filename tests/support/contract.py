@@ -27,20 +27,49 @@ from typing import Any
 
 import jsonschema
 
-SPEC_FILES = ("twilio_trusthub_v1.json", "twilio_api_v2010.json")
+SPEC_FILES = ("twilio_trusthub_v1.json", "twilio_api_v2010.json", "twilio_lookups_v2.json")
 SPEC_DIR = Path(os.environ.get("TWILIO_OAI_DIR", Path(__file__).resolve().parent / "twilio_oai"))
 
-# (schema, property): Twilio answers "" where the spec's format or pattern does not
-# allow it (the IncomingPhoneNumber responses printed in Twilio's CNAM guide).
-KNOWN_DEVIATIONS = {
+EMPTY_STRING = {"type": "string", "maxLength": 0}
+NULL = {"type": "null"}
+
+# schema -> (what Twilio answers besides what the spec allows, for these properties):
+# - "" where the spec's format or pattern does not allow it (the IncomingPhoneNumber
+#   responses printed in Twilio's CNAM guide);
+# - null for Lookup's data packages not asked for, its validation_errors of a valid
+#   number and a caller name's missing parts (the spec's own examples `fetch`,
+#   `fetchInvalid`, `fetchCallerName`; twilio.com/docs/lookup/v2-api/caller-name:
+#   caller_name and caller_type "will be null" when not available).
+KNOWN_DEVIATIONS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "api.v2010.account.incoming_phone_number": (
-        "sms_url",
-        "sms_fallback_url",
-        "status_callback",
-        "sms_application_sid",
-        "voice_application_sid",
+        EMPTY_STRING,
+        (
+            "sms_url",
+            "sms_fallback_url",
+            "status_callback",
+            "sms_application_sid",
+            "voice_application_sid",
+        ),
     ),
+    "LookupResponse": (
+        NULL,
+        (
+            "validation_errors",
+            "caller_name",
+            "sim_swap",
+            "call_forwarding",
+            "line_type_intelligence",
+            "line_status",
+            "identity_match",
+            "reassigned_number",
+            "sms_pumping_risk",
+        ),
+    ),
+    "CallerNameInfo": (NULL, ("caller_name", "caller_type", "error_code")),
 }
+
+# Where the absolute URLs of a response must point, by the path's prefix.
+URL_BASES = {"/v1/": "https://trusthub.twilio.com/v1/", "/v2/": "https://lookups.twilio.com/v2/"}
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _RFC2822 = re.compile(
@@ -94,13 +123,11 @@ def load_spec(name: str) -> dict[str, Any]:
     """A spec, with Twilio's known deviations from it allowed."""
     spec = copy.deepcopy(_read_spec(name))
     schemas = spec.get("components", {}).get("schemas", {})
-    for schema, properties in KNOWN_DEVIATIONS.items():
+    for schema, (extra, properties) in KNOWN_DEVIATIONS.items():
         for prop in properties:
             if schema in schemas and prop in schemas[schema].get("properties", {}):
                 original = schemas[schema]["properties"][prop]
-                schemas[schema]["properties"][prop] = {
-                    "anyOf": [original, {"type": "string", "maxLength": 0}]
-                }
+                schemas[schema]["properties"][prop] = {"anyOf": [original, extra]}
     return spec
 
 
@@ -115,7 +142,7 @@ def _read_spec(name: str) -> dict[str, Any]:
 
 
 class OpenApi:
-    """Both specs, indexed by path template."""
+    """The specs of SPEC_FILES, indexed by path template."""
 
     def __init__(self) -> None:
         self.specs = [load_spec(name) for name in SPEC_FILES]
@@ -179,15 +206,19 @@ class OpenApi:
 
 
 def _absolute_urls(path: str, body: Any) -> list[str]:
-    """v1 ``url`` fields and meta links must point at https://trusthub.twilio.com."""
-    if not path.startswith("/v1/"):
+    """v1 ``url`` fields and meta links must point at https://trusthub.twilio.com, v2
+    (Lookup) ones at https://lookups.twilio.com (``URL_BASES``); an end user's
+    ``attributes`` are the customer's data (a ``website_url`` there is theirs)."""
+    base = next((b for prefix, b in URL_BASES.items() if path.startswith(prefix)), None)
+    if base is None:
         return []
     bad: list[str] = []
 
     def walk(node: Any, key: str = "") -> None:
         if isinstance(node, dict):
             for k, v in node.items():
-                walk(v, k)
+                if k != "attributes":
+                    walk(v, k)
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
@@ -199,10 +230,10 @@ def _absolute_urls(path: str, body: Any) -> list[str]:
                 or key.startswith("trust_products_")
                 or key.startswith("customer_profiles_")
             )
-            and not node.startswith("https://trusthub.twilio.com/v1/")
+            and not node.startswith(base)
             and not node.startswith(("/EndUserTypes/", "/SupportingDocumentTypes/"))  # as Twilio
         ):
-            bad.append(f"{key}: {node!r} is not on https://trusthub.twilio.com/v1/")
+            bad.append(f"{key}: {node!r} is not on {base}")
 
     walk(body)
     return bad

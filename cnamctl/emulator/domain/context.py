@@ -23,6 +23,7 @@ class Reply:
     status: int
     body: Any = None  # JSON-able (Fragments allowed as values); None: no body (204)
     headers: dict[str, str] = field(default_factory=dict)
+    billed: str | None = None  # what Twilio bills for this answer (a Lookup data package)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ def _field_problem(req: EndUserRequirement, name: str, value: Any, name_rules: b
         return f"The CNAM display name is invalid: {problem}." if problem else None
     if value in (None, "", []) or (isinstance(value, str) and not value.strip()):
         return f"The {name.replace('_', ' ').title()} is missing on the {req.name}."
+    for field, check in req.checks:
+        problem = check(value) if field == name else None
+        if problem:
+            return f"The {name.replace('_', ' ').title()} is invalid: {problem}."
     return None
 
 

@@ -6,8 +6,11 @@ end-user and supporting-profile requirements (supporting documents are listed bu
 not modelled). Everything else that differs between policies is data here too:
 which numbers a bundle of the policy may hold and whether they are exclusive
 (``NumberRule``), what a reviewer checks (``review_checks``, reviewer.py) and which
-codes a human rejection uses. A new policy (SHAKEN/STIR, Voice Integrity) is one
-more entry of ``POLICIES``.
+codes a human rejection uses. SHAKEN/STIR and Voice Integrity are two more
+entries of ``POLICIES`` (facts and guesses: docs/trusted-calling.md).
+
+The SIDs and rules are the emulator's own (it never reads cnamctl's
+``cnamctl/policies.py``): the referee keeps its own rule book.
 """
 
 from __future__ import annotations
@@ -16,12 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.emulator.domain import rules
-from cnamctl.emulator.domain.review_checks import CNAM_CHECKS, CNAM_INFORMATION_TYPE
+from cnamctl.emulator.domain.review_checks import (
+    CNAM_CHECKS,
+    CNAM_INFORMATION_TYPE,
+    VOICE_INTEGRITY_CHECKS,
+    VOICE_INTEGRITY_INFORMATION_TYPE,
+)
 from cnamctl.emulator.domain.reviewer import ReviewCheck
 
+CNAM_POLICY_SID = "RNf3db3cd1fe25fcfd3c3ded065c8fea53"
 SHAKEN_STIR_POLICY_SID = "RN7a97559effdf62d00f4298208492a5ea"
+VOICE_INTEGRITY_POLICY_SID = "RN5b3660f9598883b1df4e77f77acefba0"
 PRIMARY_PROFILE_POLICY_SID = "RN6433641899984f951173ef1738c3bdd0"
 SECONDARY_PROFILE_POLICY_SID = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 
@@ -31,15 +40,20 @@ TRUST_PRODUCT = "trust_product"
 POLICY_URL = "https://trusthub.twilio.com/v1/Policies/{sid}"
 
 
+FieldCheck = Callable[[Any], str | None]
+
+
 @dataclass(frozen=True)
 class EndUserRequirement:
-    """Exactly one end user of ``type``, with ``required`` attributes set and valid."""
+    """Exactly one end user of ``type``, with ``required`` attributes set and valid
+    (``checks``: field -> why a value is invalid, or None; the evaluation runs them)."""
 
     type: str
     name: str
     requirement_name: str
     fields: tuple[str, ...]
     required: tuple[str, ...]
+    checks: tuple[tuple[str, FieldCheck], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -161,6 +175,18 @@ CNAM_INFORMATION = EndUserRequirement(
     required=("cnam_display_name",),
 )
 
+VOICE_INTEGRITY_INFORMATION = EndUserRequirement(
+    type=VOICE_INTEGRITY_INFORMATION_TYPE,
+    name="Voice Integrity Information",
+    requirement_name="voice_integrity_information",
+    fields=("use_case", "business_employee_count", "average_business_day_call_volume", "notes"),
+    required=("use_case", "business_employee_count", "average_business_day_call_volume"),
+    checks=(
+        ("business_employee_count", rules.positive_count_problem),
+        ("average_business_day_call_volume", rules.positive_count_problem),
+    ),
+)
+
 # A number is on one business profile at most; profiles' numbers need no profile.
 _PROFILE_NUMBERS = NumberRule(exclusive_group="customer_profile", on_profile=False)
 # Twilio's business-profile rejection codes (changelog of 2024-04-29): 18601
@@ -206,6 +232,20 @@ POLICIES: dict[str, Policy] = {
             friendly_name="SHAKEN/STIR Trust Product",
             kind=TRUST_PRODUCT,
             profile=ProfileRequirement(),
+            numbers=NumberRule(exclusive_group="shaken_stir", eligibility=rules.us_ineligibility),
+            human_rejection_codes=_PROFILE_REJECTIONS,
+        ),
+        Policy(
+            sid=VOICE_INTEGRITY_POLICY_SID,
+            friendly_name="Voice Integrity Trust Product",
+            kind=TRUST_PRODUCT,
+            end_users=(VOICE_INTEGRITY_INFORMATION,),
+            profile=ProfileRequirement(),
+            numbers=NumberRule(
+                exclusive_group="voice_integrity", eligibility=rules.us_ineligibility
+            ),
+            review_checks=VOICE_INTEGRITY_CHECKS,
+            human_rejection_codes=_PROFILE_REJECTIONS,
         ),
     )
 }
@@ -219,5 +259,6 @@ END_USER_TYPES = frozenset(
         "authorized_representative_2",
         "starter_customer_profile_information",
         "sole_proprietor_information",
+        "voice_integrity_information",
     }
 )

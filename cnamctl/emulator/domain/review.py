@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 
 from cnamctl.emulator.config import EmulatorConfig
+from cnamctl.emulator.domain import cnam_database
 from cnamctl.emulator.domain.policies import POLICIES
 from cnamctl.emulator.domain.reviewer import Decision, Reviewer, ReviewSubject
 from cnamctl.emulator.storage import queries
@@ -100,3 +101,4 @@ def _apply(db: Db, sid: str, decision: Decision, at: float) -> None:
         valid_until=at + VALIDITY_SECONDS if decision.approved else None,
         **_NO_SCHEDULE,
     )
+    cnam_database.decided(db, sid, at)  # Twilio registers (or removes) the CNAM name

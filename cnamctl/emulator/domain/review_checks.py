@@ -1,4 +1,5 @@
-"""What a reviewer checks on a CNAM trust product (Twilio errors 11007-11009).
+"""What a reviewer checks on a CNAM trust product (Twilio errors 11007-11009) and on a
+Voice Integrity one (the business behind it, 18601).
 
 Each check is a function of a :class:`ReviewSubject` answering findings; a policy
 lists the checks of its products (``Policy.review_checks``). These are the
@@ -15,10 +16,12 @@ from cnamctl.emulator.domain.reviewer import Finding, ReviewSubject
 from cnamctl.emulator.storage import queries
 
 CNAM_INFORMATION_TYPE = "cnam_information"
+VOICE_INTEGRITY_INFORMATION_TYPE = "voice_integrity_information"
 
 DISPLAY_NAME_REQUIREMENTS = 11009  # "display name does not meet requirements"
 PROHIBITED_CONTENT = 11008  # "display name contains prohibited content"
 BUSINESS_MISMATCH = 11007  # "display name does not match the registered business"
+BUSINESS_NOT_ASSOCIATED = 18601  # "business name and website not associated"
 
 
 def display_name(subject: ReviewSubject) -> str | None:
@@ -83,3 +86,28 @@ def business_match(subject: ReviewSubject) -> list[Finding]:
 
 
 CNAM_CHECKS = (requirements, prohibited, already_registered, business_match)
+
+
+def secure_website(subject: ReviewSubject) -> list[Finding]:
+    """Voice Integrity registers the business with carriers' analytics engines: its
+    website must be an https one (the issue this emulator was built for says so; not
+    confirmed in Twilio's documentation, a guess). Checked where the business
+    profile gives a website (its business information end user's ``website_url``)."""
+    sites = [
+        site
+        for obj in subject.objects
+        if obj.profile_status is not None
+        for site in queries.business_websites(subject.db, obj.sid)
+    ]
+    insecure = [site for site in sites if not site.lower().startswith("https://")]
+    if not insecure:
+        return []
+    return [
+        Finding(
+            BUSINESS_NOT_ASSOCIATED,
+            f"the business website {insecure[0]!r} is not an https website",
+        )
+    ]
+
+
+VOICE_INTEGRITY_CHECKS = (secure_website,)

@@ -1,4 +1,4 @@
-"""CNAM business rules that need no database: display names and number eligibility.
+"""Business rules that need no database: display names, counts and number eligibility.
 
 From Twilio's CNAM guide: a display name has at most 15 characters, begins with a
 letter, holds only letters, digits, periods, commas and spaces, and is not a
@@ -136,6 +136,25 @@ def cnam_ineligibility(number_type: str, iso_country: str) -> str | None:
         return "only US numbers can be assigned to CNAM trust products"
     if number_type != "local":
         return "only US standard long-code numbers can be assigned to CNAM trust products"
+    return None
+
+
+def us_ineligibility(number_type: str, iso_country: str) -> str | None:
+    """Why a number cannot join a SHAKEN/STIR or Voice Integrity product, or None: they
+    take US numbers, long codes and toll-free ones (a guess: docs/trusted-calling.md)."""
+    if iso_country == "CA":
+        return "Canadian numbers cannot be assigned to this trust product"
+    if iso_country != "US":
+        return "only US numbers can be assigned to this trust product"
+    return None
+
+
+def positive_count_problem(value: object) -> str | None:
+    """Why ``value`` is not a whole number above zero (as Twilio's Voice Integrity
+    counts are, written as text: ``"12"``), or None."""
+    text = str(value).strip() if isinstance(value, str | int) and value is not True else ""
+    if not text.isdigit() or int(text) < 1:
+        return "it must be a whole number above zero"
     return None
 
 

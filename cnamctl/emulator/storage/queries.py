@@ -147,6 +147,21 @@ def business_names(db: Db, profile_sid: str) -> list[str]:
     return [name for name in names if isinstance(name, str) and name.strip()]
 
 
+def business_websites(db: Db, profile_sid: str) -> list[str]:
+    """The ``website_url`` of a business profile's business_information end users."""
+    rows = db.query(
+        """
+        SELECT eu.attributes FROM entity_assignments ea
+        JOIN end_users eu ON eu.sid = ea.object_sid
+            AND eu.type = 'customer_profile_business_information'
+        WHERE ea.bundle_sid = ?
+        """,
+        (profile_sid,),
+    )
+    sites = [json.loads(row[0]).get("website_url") for row in rows]
+    return [site for site in sites if isinstance(site, str) and site.strip()]
+
+
 def due_for_in_review(db: Db, now: float) -> list[str]:
     rows = db.query(
         "SELECT sid FROM bundles WHERE review_in_review_at <= ? AND status = 'pending-review'",

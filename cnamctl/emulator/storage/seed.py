@@ -6,10 +6,13 @@ derived from the seed's content (see sids.seeded_sid) unless the seed names them
 so the same seed always yields the same SIDs.
 
 The whole seed is applied in one transaction and checked with the rules a seeded
-state must have passed (CNAM display names, CNAM number eligibility, numbers on the
-business profile, one primary business profile per account); a bad seed raises
+state must have passed (CNAM display names, each policy's number eligibility and
+exclusivity, numbers on the business profile, a submitted product's end-user
+attributes, one primary business profile per account); a bad seed raises
 :class:`SeedError` and leaves the database empty. A business profile without a
 ``policy_sid`` is the account's primary one if it is the first, else secondary.
+A trust product's end user comes from ``display_name`` (CNAM) or ``attributes``
+(any policy with an end user: Voice Integrity's ``voice_integrity_information``).
 """
 
 from __future__ import annotations
@@ -25,14 +28,15 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cnamctl import CNAM_POLICY_SID
 from cnamctl.emulator.domain import review, rules
 from cnamctl.emulator.domain.policies import (
+    CNAM_POLICY_SID,
     CUSTOMER_PROFILE,
     POLICIES,
     PRIMARY_PROFILE_POLICY_SID,
     SECONDARY_PROFILE_POLICY_SID,
     TRUST_PRODUCT,
+    Policy,
 )
 from cnamctl.emulator.domain.sids import seeded_sid
 from cnamctl.emulator.storage.store import Store
@@ -85,6 +89,9 @@ class BusinessProfileSeed(_Model):
     policy_sid: str | None = None  # default: primary for the account's first, else secondary
     phone_numbers: list[str] = []
     sid: Annotated[str | None, Field(pattern=r"^BU[0-9a-fA-F]{32}$")] = None
+    # the attributes of its customer_profile_business_information end user (business_name,
+    # website_url, ...): what reviews of the products on it look at
+    business_information: dict[str, Any] | None = None
 
 
 class TrustProductSeed(_Model):
@@ -94,6 +101,7 @@ class TrustProductSeed(_Model):
     policy_sid: str = CNAM_POLICY_SID
     business_profile: str | None = None  # friendly name or SID of a seeded business profile
     display_name: str | None = None  # creates and assigns a cnam_information end user
+    attributes: dict[str, Any] | None = None  # creates and assigns the policy's end user
     phone_numbers: list[str] = []
     errors: list[int] = []
     sid: Annotated[str | None, Field(pattern=r"^BU[0-9a-fA-F]{32}$")] = None
@@ -376,6 +384,11 @@ class _Seeder:
         )
         self._bundle(sid, CUSTOMER_PROFILE, spec, policy_sid)
         self.profiles[spec.friendly_name] = self.profiles[sid] = sid
+        if spec.business_information is not None:
+            kind = "customer_profile_business_information"
+            self._end_user(
+                sid, kind, f"{spec.friendly_name} Business Information", spec.business_information
+            )
         for value in spec.phone_numbers:
             e164 = self._e164(value)
             if e164 not in self.numbers:
@@ -392,7 +405,7 @@ class _Seeder:
             "BU", self.sid, "trust_product", spec.friendly_name, spec.policy_sid, str(occurrence)
         )
         self._bundle(sid, TRUST_PRODUCT, spec, spec.policy_sid)
-        is_cnam = spec.policy_sid == CNAM_POLICY_SID
+        policy = POLICIES[spec.policy_sid]
         profile_sid = None
         if spec.business_profile is not None:
             profile_sid = self.profiles.get(spec.business_profile)
@@ -401,42 +414,64 @@ class _Seeder:
                     f"{spec.friendly_name}: no business profile {spec.business_profile!r}"
                 )
             self._assign_entity(sid, profile_sid)
+        attributes = self._end_user_attributes(spec, policy)
+        if attributes is not None:
+            suffix = "CNAM" if spec.policy_sid == CNAM_POLICY_SID else policy.end_users[0].name
+            name = f"{spec.friendly_name} {suffix}"
+            self._end_user(sid, policy.end_users[0].type, name, attributes)
+        for value in spec.phone_numbers:
+            self._trust_product_number(spec, sid, profile_sid, self._e164(value), policy)
+
+    def _end_user(
+        self, bundle_sid: str, end_user_type: str, name: str, attributes: dict[str, Any]
+    ) -> None:
+        """An end user of the bundle, assigned to it."""
+        end_user = seeded_sid("IT", self.sid, end_user_type, bundle_sid)
+        self.conn.execute(
+            """
+            INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes,
+                date_created, date_updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            (end_user, self.sid, name, end_user_type, json.dumps(attributes), self.now, self.now),
+        )
+        self._assign_entity(bundle_sid, end_user)
+
+    def _end_user_attributes(self, spec: TrustProductSeed, policy: Policy) -> dict[str, Any] | None:
+        """The attributes of the product's seeded end user, checked, or None for none."""
         if spec.display_name is not None:
-            if not is_cnam:
+            if spec.policy_sid != CNAM_POLICY_SID:
                 raise self.fail(f"{spec.friendly_name}: display_name needs the CNAM policy")
             problem = rules.display_name_problem(spec.display_name)
             if problem:
                 raise self.fail(
                     f"{spec.friendly_name}: display name {spec.display_name!r}: {problem}"
                 )
-            end_user = seeded_sid("IT", self.sid, "cnam_information", sid)
-            self.conn.execute(
-                """
-                INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes,
-                    date_created, date_updated)
-                VALUES (?, ?, ?, 'cnam_information', ?, ?, ?)
-                """,
-                (
-                    end_user,
-                    self.sid,
-                    f"{spec.friendly_name} CNAM",
-                    json.dumps({"cnam_display_name": spec.display_name}),
-                    self.now,
-                    self.now,
-                ),
-            )
-            self._assign_entity(sid, end_user)
-        for value in spec.phone_numbers:
-            self._trust_product_number(spec, sid, profile_sid, self._e164(value), is_cnam)
+            return {"cnam_display_name": spec.display_name, **(spec.attributes or {})}
+        if spec.attributes is None:
+            return None
+        if not policy.end_users:
+            raise self.fail(f"{spec.friendly_name}: its policy has no end user to hold attributes")
+        requirement = policy.end_users[0]
+        if spec.status != review.DRAFT:  # it was submitted: its evaluation was compliant
+            for name in requirement.required:
+                if spec.attributes.get(name) in (None, ""):
+                    raise self.fail(f"{spec.friendly_name}: attributes need {name}")
+            for name, check in requirement.checks:
+                problem = check(spec.attributes[name]) if name in spec.attributes else None
+                if problem:
+                    raise self.fail(f"{spec.friendly_name}: {name}: {problem}")
+        return dict(spec.attributes)
 
     def _trust_product_number(
-        self, spec: TrustProductSeed, sid: str, profile_sid: str | None, e164: str, is_cnam: bool
+        self, spec: TrustProductSeed, sid: str, profile_sid: str | None, e164: str, policy: Policy
     ) -> None:
         if e164 not in self.numbers:
             raise self.fail(f"{spec.friendly_name}: {e164} is not among incoming_numbers")
         number_sid, number_type, country = self.numbers[e164]
-        if is_cnam:
-            reason = rules.cnam_ineligibility(number_type, country)
+        rule = policy.numbers
+        if rule.eligibility is not None:
+            reason = rule.eligibility(number_type, country)
             if reason:
                 raise self.fail(f"{spec.friendly_name}: {e164}: {reason}")
         on_profile = (
@@ -450,4 +485,16 @@ class _Seeder:
             raise self.fail(
                 f"{spec.friendly_name}: {e164} must be on the trust product's business profile"
             )
-        self._assign_number(sid, e164, "cnam" if is_cnam else None)
+        group = rule.exclusive_group
+        taken = (
+            group is not None
+            and self.conn.execute(
+                "SELECT 1 FROM channel_assignments WHERE channel_endpoint_sid = ? AND exclusive_group = ?",
+                (number_sid, group),
+            ).fetchone()
+        )
+        if taken:
+            raise self.fail(
+                f"{spec.friendly_name}: {e164} is already on another {policy.friendly_name}"
+            )
+        self._assign_number(sid, e164, group)

@@ -157,6 +157,21 @@ CREATE TABLE IF NOT EXISTS validation_requests (
     date_created REAL NOT NULL,
     UNIQUE (account_sid, phone_number)
 );
+
+-- The CNAM database Lookup reads (domain/cnam_database.py): one row per name a
+-- number was registered with (or NULL: the listing removed), never updated, so a
+-- name keeps answering until its successor has propagated.
+CREATE TABLE IF NOT EXISTS cnam_listings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    phone_number TEXT NOT NULL,
+    caller_name TEXT,
+    caller_type TEXT,
+    bundle_sid TEXT,
+    registered_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cnam_listings_by_number ON cnam_listings(phone_number, id);
+-- Lookup finds a number by E.164 alone, in whichever account holds it.
+CREATE INDEX IF NOT EXISTS phone_numbers_by_number ON phone_numbers(phone_number);
 """
 
 

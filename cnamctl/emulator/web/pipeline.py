@@ -33,7 +33,7 @@ from cnamctl.emulator.web.ratelimit import TokenBucket
 from cnamctl.emulator.web.routing import Resolution, Router
 from cnamctl.emulator.web.stats import Stats
 
-TWILIO_PREFIXES = ("/v1/", "/2010-04-01/")
+TWILIO_PREFIXES = ("/v1/", "/2010-04-01/", "/v2/")
 WRITE_METHODS = ("POST", "DELETE")
 
 _log = logging.getLogger("cnamctl.emulator")
@@ -157,4 +157,6 @@ class TwilioPipeline:
             raise errors.internal() from None
         if method in WRITE_METHODS and reply.status < 400:
             self._stats.write()
+        if reply.billed is not None:
+            self._stats.billed(reply.billed)
         return reply

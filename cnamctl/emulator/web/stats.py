@@ -25,6 +25,7 @@ class Stats:
             self._faults: Counter[str] = Counter(dict.fromkeys(FAULT_KINDS, 0))
             self._rate_limited = 0
             self._writes = 0
+            self._lookups: Counter[str] = Counter()
 
     def request(self, method: str, template: str | None) -> None:
         with self._lock:
@@ -44,6 +45,11 @@ class Stats:
         with self._lock:
             self._writes += 1
 
+    def billed(self, package: str) -> None:
+        """A lookup Twilio bills (per request, even when no data comes back)."""
+        with self._lock:
+            self._lookups[package] += 1
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -54,4 +60,5 @@ class Stats:
                 "rate_limited": self._rate_limited,
                 "faults": dict(self._faults),
                 "writes": self._writes,
+                "lookups": dict(sorted(self._lookups.items())),
             }

@@ -6,7 +6,12 @@ manifest models, the planner) can prefix whatever location they have.
 
 from cnamctl.manifest.rules.display_name import display_name_problem
 from cnamctl.manifest.rules.email import email_problem
-from cnamctl.manifest.rules.phone import caller_id_problem, long_code_problem, to_e164
+from cnamctl.manifest.rules.phone import (
+    caller_id_problem,
+    long_code_problem,
+    to_e164,
+    us_number_problem,
+)
 
 __all__ = [
     "caller_id_problem",
@@ -14,4 +19,5 @@ __all__ = [
     "email_problem",
     "long_code_problem",
     "to_e164",
+    "us_number_problem",
 ]

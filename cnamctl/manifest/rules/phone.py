@@ -1,4 +1,4 @@
-"""Phone-number rules: what a person means unambiguously, E.164, CNAM eligibility.
+"""Phone-number rules: what a person means unambiguously, E.164, product eligibility.
 
 A manifest is the record of which numbers are branded, so a number is read only
 when its text leaves no doubt about its digits:
@@ -18,7 +18,9 @@ these leniently, is asked only about the digits that remain.
 
 CNAM can only be set on US standard long codes: not toll-free, not Canadian or
 other NANP numbers, not premium-rate or personal (5XX) numbers. Outgoing caller
-IDs may be any valid number (Twilio verifies numbers worldwide).
+IDs may be any valid number (Twilio verifies numbers worldwide). SHAKEN/STIR and
+Voice Integrity products take US numbers, long codes and toll-free ones (a guess:
+see docs/trusted-calling.md).
 
 Speed: a manifest set can hold 100,000 numbers. US numbers are classified with
 the US metadata's own patterns (one regular expression each); libphonenumber's
@@ -62,6 +64,9 @@ _IMPOSSIBLE_REASONS = {
     Possible.INVALID_COUNTRY_CODE: "unknown country code",
 }
 _LONG_CODES_ONLY = "CNAM supports US standard long codes only"
+_US_NUMBERS_ONLY = (
+    "SHAKEN/STIR and Voice Integrity products take US long codes and toll-free numbers"
+)
 _HOW_TO_WRITE = (
     "write phone numbers with the digits 0-9, an optional leading '+', and single "
     "spaces, '-' or '.' between groups (the area code may be in parentheses)"
@@ -252,6 +257,30 @@ def read_long_code(text: str) -> tuple[str | None, str | None]:
     return None, _type_problem(text, phonenumbers.number_type(number))
 
 
+def read_us_number(text: str) -> tuple[str | None, str | None]:
+    """``(E.164, None)`` for a US standard long code or toll-free number (the numbers
+    SHAKEN/STIR and Voice Integrity products take), or ``(None, why not)``."""
+    try:
+        e164 = _e164_of(text)
+    except _Refused as refused:
+        return None, str(refused)
+    kind = _us_type(e164)
+    if kind in _LONG_CODE_TYPES or kind == PhoneNumberType.TOLL_FREE:
+        return e164, None
+    if kind is not None:
+        label = _TYPE_LABELS.get(kind, "special-purpose")
+        return None, f"{cite(text)} is a {label} number; {_US_NUMBERS_ONLY}"
+    number = _parse(e164)
+    problem = _invalid(text, number)
+    if problem:
+        return None, problem
+    assert number is not None
+    region = phonenumbers.region_code_for_number(number)
+    if region == "CA":
+        return None, f"{cite(text)} is a Canadian number; {_US_NUMBERS_ONLY}"
+    return None, f"{cite(text)} is not a US number (region {region}); {_US_NUMBERS_ONLY}"
+
+
 def _type_problem(text: str, kind: int) -> str:
     if kind == PhoneNumberType.TOLL_FREE:
         return (
@@ -273,6 +302,11 @@ def to_e164(text: str) -> str:
 def caller_id_problem(text: str) -> str | None:
     """Why ``text`` cannot be verified as an outgoing caller ID (any valid number can)."""
     return read_caller_id(text)[1]
+
+
+def us_number_problem(text: str) -> str | None:
+    """Why ``text`` is not a US number a SHAKEN/STIR or Voice Integrity product takes."""
+    return read_us_number(text)[1]
 
 
 def long_code_problem(text: str) -> str | None:

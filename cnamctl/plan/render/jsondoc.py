@@ -21,7 +21,14 @@ from typing import Any
 from cnamctl.plan.addresses import Resource
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render.rows import NoticeRow, Row, plain
-from cnamctl.plan.render.view import Block, NoticeGroup, PlanView, ViewOptions, build_view
+from cnamctl.plan.render.view import (
+    Block,
+    NoticeGroup,
+    PlanView,
+    StackView,
+    ViewOptions,
+    build_view,
+)
 from cnamctl.text import inert
 
 JSON_FORMAT_VERSION = 2
@@ -36,6 +43,13 @@ def plan_document(plan: Plan, options: ViewOptions | None = None) -> dict[str, A
 
 
 def view_document(view: PlanView) -> dict[str, Any]:
+    document = _document(view)
+    if view.stacks:  # only where trusted calling is in use: other plans are as they were
+        document["trust_stacks"] = [_stack(s) for s in view.stacks]
+    return document
+
+
+def _document(view: PlanView) -> dict[str, Any]:
     return {
         "format_version": JSON_FORMAT_VERSION,
         "account_sid": view.account_sid,
@@ -128,6 +142,32 @@ def _block(block: Block) -> dict[str, Any]:
             }
             for p in (info.products if info else ())
         ],
+    }
+
+
+def _stack(stack: StackView) -> dict[str, Any]:
+    """Every number of the business profile and the profile holding it, per kind."""
+    kinds = [c.kind for c in stack.columns]
+    labels = {c.label: c.kind for c in stack.columns}
+    numbers = sorted((n, row) for row in stack.rows for n in row.numbers)
+    return {
+        "business_profile": stack.business_profile,
+        "products": [
+            {
+                "kind": column.kind,
+                "name": p.name,
+                "title": p.title,
+                "status": p.status,
+                "numbers": len(p.numbers),
+            }
+            for column in stack.columns
+            for p in column.products
+        ],
+        "numbers": [
+            {"phone_number": n, "products": dict(zip(kinds, row.holders, strict=True))}
+            for n, row in numbers
+        ],
+        "missing": {labels[label]: list(found) for label, found in stack.missing.items()},
     }
 
 

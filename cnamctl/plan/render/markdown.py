@@ -28,6 +28,7 @@ from cnamctl.plan.model import Plan
 from cnamctl.plan.render.layout import WIDTH, relative_location
 from cnamctl.plan.render.lines import step_lines
 from cnamctl.plan.render.rows import LIST_NUMBERS_UP_TO, Phrase, Value, numbers_summary
+from cnamctl.plan.render.stack import stack_lines
 from cnamctl.plan.render.view import (
     Block,
     NoticeGroup,
@@ -144,6 +145,10 @@ def _overview(view: PlanView) -> _Part:
         lines = [f"### {_phrase(section.title)}", ""]
         for block in section.blocks:
             lines.append(_block_item(block))
+        if section.stack is not None:
+            stack = stack_lines(section.stack, _clean, width=WIDTH, full=view.options.full)
+            fence = _fence(stack)
+            lines += ["", f"{fence}text", *stack, fence]
         items.append("\n".join(lines))
     if view.quiet_left_out:
         items.append(f"_{view.quiet_left_out} more objects unchanged._")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cnamctl.plan.addresses import Address, Kind, Resource
+from cnamctl.plan.addresses import PRODUCTS, PROFILES, Address, Kind, Resource
 from cnamctl.plan.model import Action, NoticeLevel
 
 NO_CHANGES = "No changes. Live state matches the manifests."
@@ -26,6 +26,7 @@ VERB_SYMBOLS: dict[str, str] = {
 
 ACTION_VERBS: dict[Action, str] = {
     Action.UNASSIGN_CNAM_NUMBER: "unassign",
+    Action.UNASSIGN_PRODUCT_NUMBER: "unassign",
     Action.CREATE_END_USER: "create",
     Action.UPDATE_END_USER: "update",
     Action.CREATE_TRUST_PRODUCT: "create",
@@ -33,6 +34,7 @@ ACTION_VERBS: dict[Action, str] = {
     Action.ASSIGN_ENTITY: "assign",
     Action.ASSIGN_BUSINESS_PROFILE_NUMBER: "assign",
     Action.ASSIGN_CNAM_NUMBER: "assign",
+    Action.ASSIGN_PRODUCT_NUMBER: "assign",
     Action.SUBMIT_FOR_REVIEW: "submit",
     Action.SET_CALLER_NAME_LOOKUP: "update",
     Action.CREATE_VALIDATION_REQUEST: "verify",
@@ -51,14 +53,17 @@ LIST_UNCHANGED_UP_TO = 20
 KIND_TITLES = {
     Kind.BUSINESS_PROFILE: "BusinessProfile",
     Kind.CNAM_PROFILE: "CnamProfile",
+    Kind.SHAKEN_STIR_PROFILE: "ShakenStirProfile",
+    Kind.VOICE_INTEGRITY_PROFILE: "VoiceIntegrityProfile",
     Kind.CALLER_ID: "OutgoingCallerId",
     Kind.NUMBER_SETTINGS: "Number settings",
     Kind.CNAM_PRODUCT: "CNAM product",
+    Kind.SHAKEN_STIR_PRODUCT: "SHAKEN/STIR product",
+    Kind.VOICE_INTEGRITY_PRODUCT: "Voice Integrity product",
     Kind.PHONE_NUMBER: "Number",
 }
 SELF_PARTS = {
-    Kind.CNAM_PROFILE: "product",
-    Kind.CNAM_PRODUCT: "product",
+    **dict.fromkeys(PROFILES | PRODUCTS, "product"),
     Kind.CALLER_ID: "caller-id",
 }
 
@@ -152,6 +157,8 @@ class NoticeKind(StrEnum):
 
     UNMANAGED_CALLER_ID = "unmanaged-caller-id"
     UNMANAGED_PRODUCT = "unmanaged-cnam-product"
+    UNMANAGED_SHAKEN_STIR_PRODUCT = "unmanaged-shaken-stir-product"
+    UNMANAGED_VOICE_INTEGRITY_PRODUCT = "unmanaged-voice-integrity-product"
     UNMANAGED_NUMBER = "unmanaged-number"
     RESOURCE = "resource"  # about a declared object: shown in its block
 
@@ -203,3 +210,10 @@ RESOURCE_SYMBOLS = {
     ResourceAction.NOOP: "=",
 }
 ATTENTION = "!"  # an object with nothing to change that is not as declared (rejected, ...)
+
+# The notice kind of each kind of undeclared trust product.
+UNMANAGED_PRODUCT_NOTICES = {
+    Kind.CNAM_PRODUCT: NoticeKind.UNMANAGED_PRODUCT,
+    Kind.SHAKEN_STIR_PRODUCT: NoticeKind.UNMANAGED_SHAKEN_STIR_PRODUCT,
+    Kind.VOICE_INTEGRITY_PRODUCT: NoticeKind.UNMANAGED_VOICE_INTEGRITY_PRODUCT,
+}

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from cnamctl.plan.addresses import Kind, Resource
+from cnamctl.plan.addresses import SPEC_OF_KIND, Kind, Resource
 from cnamctl.plan.context import ResourceInfo
-from cnamctl.plan.model import Action
+from cnamctl.plan.model import ASSIGNS_NUMBER, UNASSIGNS_NUMBER, Action
 from cnamctl.plan.render.rows import Phrase, ResourceAction, Row, Value, count_of
 from cnamctl.plan.review import APPROVED, REJECTED, UNDER_REVIEW
 
@@ -183,18 +183,81 @@ def _caller_id_summary(
     return ("unchanged: verified", *((" as", *name) if name else ()))
 
 
-def _cnam_product_summary(
+def _trusted_calling_summary(
     resource: Resource, info: ResourceInfo | None, rows: list[Row], action: ResourceAction
 ) -> Phrase:
+    """A ShakenStirProfile or VoiceIntegrityProfile: what happens to its product."""
+    spec = SPEC_OF_KIND[resource.kind]
+    assigned = [r for r in rows if r.action in ASSIGNS_NUMBER]
+    clauses: list[Phrase] = []
+    if action is ResourceAction.CREATE:
+        title: Phrase = (" ", Value(info.title)) if info and info.title else ()
+        numbers = count_of(len(assigned), "number")
+        clauses.append((f"new {spec.label} profile", *title, f" with {numbers}"))
+        assigned = []
+    elif action is ResourceAction.REPLACE:
+        noun = spec.end_user.noun if spec.end_user else "product"
+        clauses.append((f"new {noun} needs a new, re-vetted product; {spec.kept}",))
+    fields: dict[str, str] = (
+        {a.name: a.field for a in spec.end_user.attributes} if spec.end_user else {}
+    )
+    for row in _of(rows, Action.UPDATE_END_USER):
+        was = row.before if isinstance(row.before, dict) else {}
+        now = row.after if isinstance(row.after, dict) else {}
+        changed = [fields.get(str(k), str(k)) for k, v in now.items() if str(was.get(k)) != str(v)]
+        clauses.append((f"{', '.join(changed) or 'end user'} edited in place",))
+    for row in _of(rows, Action.UPDATE_TRUST_PRODUCT):
+        before, after = _field(row.before, "email"), _field(row.after, "email")
+        clauses.append(("email ", Value(before), " -> ", Value(after)))
+    moves = [r for r in assigned if r.before is not None]
+    if moves:
+        clauses.append((f"{count_of(len(moves), 'number')} move here",))
+    if len(assigned) > len(moves):
+        clauses.append((f"{count_of(len(assigned) - len(moves), 'more number')} {spec.held}",))
+    unassigned = [r for r in rows if r.action in UNASSIGNS_NUMBER]
+    if unassigned:
+        clauses.append((f"{count_of(len(unassigned), 'number')} unassigned",))
+    deleted = _of(rows, Action.DELETE_TRUST_PRODUCT)
+    if deleted:
+        clauses.append((f"{count_of(len(deleted), 'superseded product')} emptied and deleted",))
+    if _of(rows, Action.SUBMIT_FOR_REVIEW):
+        clauses.append((GOES_TO_REVIEW,))
+    if not rows:
+        clauses.append(_trusted_calling_state(spec.held, info))
+    elif not clauses:
+        clauses.append(_generic_summary(resource, info, rows, action))
+    return _join(clauses)
+
+
+def _trusted_calling_state(held: str, info: ResourceInfo | None) -> Phrase:
+    products = info.products if info else ()
+    rejected = [p for p in products if p.status == REJECTED]
+    waiting = [p for p in products if p.status in UNDER_REVIEW]
+    if rejected:
+        return ("rejected by Twilio: fix the manifest, the next apply submits it again",)
+    if waiting:
+        return (f"{waiting[0].status} at Twilio; nothing to do until the review ends",)
+    if info is None:
+        return ("nothing to change",)
+    approved = [p for p in products if p.status == APPROVED]
+    status = approved[0].status if approved else (products[0].status if products else "unknown")
+    return (f"unchanged: {count_of(info.numbers, 'number')} {held} ({status})",)
+
+
+def _product_summary(
+    resource: Resource, info: ResourceInfo | None, rows: list[Row], action: ResourceAction
+) -> Phrase:
+    """A trust product no manifest declares (CNAM, SHAKEN/STIR, Voice Integrity)."""
+    spec = SPEC_OF_KIND[resource.kind]
     if deleted := _of(rows, Action.DELETE_TRUST_PRODUCT):
         before = deleted[0].before if isinstance(deleted[0].before, dict) else {}
         state = info.products[0] if info and info.products else None
         status = state.status if state else before.get("status")
-        numbers = len(_of(rows, Action.UNASSIGN_CNAM_NUMBER))
+        numbers = len([r for r in rows if r.action in UNASSIGNS_NUMBER])
         approved = " It was approved: its vetting is lost." if status == APPROVED else ""
         return (
             f"not declared: emptied ({count_of(numbers, 'number')} unassigned) and deleted "
-            f"(prune.cnamProfiles).{approved}",
+            f"(prune.{spec.prune_products}).{approved}",
         )
     return _generic_summary(resource, info, rows, action)
 
@@ -211,10 +274,14 @@ def _generic_summary(
 Summary = Callable[[Resource, ResourceInfo | None, list[Row], ResourceAction], Phrase]
 SUMMARIES: dict[Kind, Summary] = {
     Kind.CNAM_PROFILE: _cnam_summary,
+    Kind.SHAKEN_STIR_PROFILE: _trusted_calling_summary,
+    Kind.VOICE_INTEGRITY_PROFILE: _trusted_calling_summary,
     Kind.BUSINESS_PROFILE: _business_profile_summary,
     Kind.NUMBER_SETTINGS: _number_settings_summary,
     Kind.CALLER_ID: _caller_id_summary,
-    Kind.CNAM_PRODUCT: _cnam_product_summary,
+    Kind.CNAM_PRODUCT: _product_summary,
+    Kind.SHAKEN_STIR_PRODUCT: _product_summary,
+    Kind.VOICE_INTEGRITY_PRODUCT: _product_summary,
 }
 
 

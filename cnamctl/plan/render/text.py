@@ -24,11 +24,13 @@ from cnamctl.plan.render.rows import (
     Value,
     numbers_summary,
 )
+from cnamctl.plan.render.stack import COMPLETE, GAP, stack_lines
 from cnamctl.plan.render.view import (
     Block,
     NoticeGroup,
     NoticeLine,
     PlanView,
+    StackView,
     ViewOptions,
     build_view,
     by_resource,
@@ -98,11 +100,29 @@ def text_lines(view: PlanView) -> list[Text]:
                 lines.append(Text())  # quiet blocks stay together, one line each
             lines += _quiet(block) if block.quiet else _block(block, view)
             previous = block
+        if section.stack is not None:
+            lines += [Text(), *_stack(section.stack, view.options.full)]
+            previous = None
     if view.quiet_left_out:
         lines += [Text(), Text(f"  = {view.quiet_left_out} more objects unchanged", style="dim")]
     lines += _notices(view)
     lines += [Text(), Text(view.headline, style="bold")]
     return lines
+
+
+def _stack(stack: StackView, full: bool) -> list[Text]:
+    """A business profile's trust stack: its title bold, rows with a gap in red."""
+    out = []
+    for i, line in enumerate(stack_lines(stack, clean, width=WIDTH - 2, full=full)):
+        text = Text("  " + line)
+        if i == 0:
+            text.stylize("bold")
+        elif line.startswith(f"  {GAP} "):
+            text.stylize("red", 2, 3)
+        elif line.startswith(f"  {COMPLETE} "):
+            text.stylize("dim", 2, 3)
+        out.append(text)
+    return out
 
 
 def _verdict(view: PlanView) -> list[Text]:

@@ -7,10 +7,13 @@ object's block says in words (``summaries.py``), how its API steps are grouped
 notices are summarised by kind, the safety verdict, drift, order and headline.
 
 A plan is shown as **blocks**, one per object: each declared BusinessProfile,
-CnamProfile, OutgoingCallerId and the number settings, plus undeclared objects
-the plan changes. ``by_resource`` groups blocks into sections (a business profile
-with the products under it, then caller IDs, ...), ``by_action`` groups the
-changes by action: both are functions over the view.
+trust profile (CnamProfile, ShakenStirProfile, VoiceIntegrityProfile),
+OutgoingCallerId and the number settings, plus undeclared objects the plan
+changes. ``by_resource`` groups blocks into sections (a business profile with the
+products under it and, where trusted calling is in use, its **trust stack**: which
+of its numbers are in which of its CNAM, SHAKEN/STIR and Voice Integrity products;
+then caller IDs, ...), ``by_action`` groups the changes by action: both are
+functions over the view.
 
 Text from manifests and servers stays marked as such (``Value`` in a ``Phrase``,
 or a whole notice message): each format quotes and neutralises it its own way.
@@ -25,8 +28,8 @@ from itertools import groupby
 from typing import Any
 
 from cnamctl.plan import addresses as address_of
-from cnamctl.plan.addresses import Address, Kind, Resource, parse
-from cnamctl.plan.context import PlanContext, ResourceInfo
+from cnamctl.plan.addresses import PRODUCTS, PROFILES, SPEC_OF_KIND, Address, Kind, Resource, parse
+from cnamctl.plan.context import PlanContext, ResourceInfo, StackProduct, TrustStack
 from cnamctl.plan.model import Action, Change, Notice, NoticeLevel, Plan
 from cnamctl.plan.render.rows import (
     ACTION_VERBS,
@@ -37,6 +40,7 @@ from cnamctl.plan.render.rows import (
     RESOURCE_SYMBOLS,
     SELF_PARTS,
     SEVERITY,
+    UNMANAGED_PRODUCT_NOTICES,
     VERB_SYMBOLS,
     Group,
     NoticeKind,
@@ -52,6 +56,7 @@ from cnamctl.plan.render.rows import (
 from cnamctl.plan.render.summaries import summarise
 from cnamctl.plan.review import REJECTED, Drift, drift_of
 from cnamctl.plan.safety import SafetyVerdict, verdict_of
+from cnamctl.policies import SPECS
 
 PHASES = {action: i for i, action in enumerate(Action)}  # Action.phase, looked up once
 
@@ -144,7 +149,7 @@ class Block:
     def title(self) -> Phrase:
         """``CnamProfile acme-sales``; undeclared products by their name, SID after."""
         kind = KIND_TITLES[self.resource.kind]
-        if self.resource.kind is Kind.CNAM_PRODUCT:
+        if self.resource.kind in PRODUCTS:
             name = self.info.title if self.info and self.info.title else None
             return (
                 (f"{kind} ", Value(name), f" ({self.resource.name})")
@@ -184,9 +189,53 @@ class NoticeGroup:
 
 
 @dataclass(frozen=True)
+class StackRow:
+    """Numbers of a business profile that are in the same products: per kind of
+    product (``StackView.columns``), the name of the profile holding them, or None;
+    ``gap``: in no product of a kind the business profile uses."""
+
+    numbers: tuple[str, ...]
+    holders: tuple[str | None, ...]
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class StackColumn:
+    label: str  # CNAM, SHAKEN/STIR, Voice Integrity
+    kind: str  # the manifest kind: CnamProfile, ShakenStirProfile, VoiceIntegrityProfile
+    products: tuple[StackProduct, ...]  # the business profile's declared profiles of it
+    ineligible: frozenset[str] = frozenset()  # numbers no product of this kind may take
+
+
+@dataclass(frozen=True)
+class StackView:
+    """A business profile's trust stack: its products by kind, and its numbers grouped
+    by the products they are in, numbers missing from a kind first."""
+
+    business_profile: str
+    columns: tuple[StackColumn, ...]  # every kind of cnamctl.policies.SPECS
+    rows: tuple[StackRow, ...]
+
+    @property
+    def numbers(self) -> int:
+        return sum(len(r.numbers) for r in self.rows)
+
+    @property
+    def missing(self) -> dict[str, tuple[str, ...]]:
+        """Per kind in use (label), its numbers in no product of that kind, where any are."""
+        out: dict[str, list[str]] = {c.label: [] for c in self.columns}
+        for row in self.rows:
+            for column, holder in zip(self.columns, row.holders, strict=True):
+                if holder is None and column.products:
+                    out[column.label] += [n for n in row.numbers if n not in column.ineligible]
+        return {label: tuple(sorted(numbers)) for label, numbers in out.items() if numbers}
+
+
+@dataclass(frozen=True)
 class Section:
     title: Phrase
     blocks: tuple[Block, ...]
+    stack: StackView | None = None  # a business profile's, where trusted calling is in use
 
 
 @dataclass(frozen=True)
@@ -207,6 +256,7 @@ class PlanView:
     drift: tuple[Drift, ...]
     unchanged: int
     options: ViewOptions = field(default_factory=ViewOptions)
+    stacks: tuple[StackView, ...] = ()  # per business profile using trusted calling
 
     @property
     def has_changes(self) -> bool:
@@ -262,28 +312,30 @@ def by_action(view: PlanView) -> tuple[Group, ...]:
 
 def by_resource(view: PlanView, blocks: Iterable[Block] | None = None) -> tuple[Section, ...]:
     """Blocks (``view.blocks``, or some of them) in sections: each business profile
-    with everything under it (its own block first), then outgoing caller IDs, number
-    settings, and the rest."""
-    return _sections(view.blocks if blocks is None else blocks)
+    with everything under it (its own block first) and its trust stack, then
+    outgoing caller IDs, number settings, and the rest."""
+    return _sections(view.blocks if blocks is None else blocks, view.stacks)
 
 
-def _sections(blocks: Iterable[Block]) -> tuple[Section, ...]:
+def _sections(blocks: Iterable[Block], stacks: tuple[StackView, ...] = ()) -> tuple[Section, ...]:
     sections: dict[tuple[int, str], list[Block]] = {}
     titles: dict[tuple[int, str], Phrase] = {}
     for block in blocks:
         key, title = _section_of(block)
         sections.setdefault(key, []).append(block)
         titles[key] = title
-    return tuple(Section(titles[key], tuple(sections[key])) for key in sorted(sections))
+    stack_of = {(0, s.business_profile): s for s in stacks}
+    return tuple(
+        Section(titles[key], tuple(sections[key]), stack_of.get(key)) for key in sorted(sections)
+    )
+
+
+_UNDER_A_BUSINESS_PROFILE = frozenset({Kind.BUSINESS_PROFILE}) | PROFILES | PRODUCTS
 
 
 def _section_of(block: Block) -> tuple[tuple[int, str], Phrase]:
     kind = block.resource.kind
-    if block.business_profile and kind in (
-        Kind.BUSINESS_PROFILE,
-        Kind.CNAM_PROFILE,
-        Kind.CNAM_PRODUCT,
-    ):
+    if block.business_profile and kind in _UNDER_A_BUSINESS_PROFILE:
         name = block.business_profile
         return (0, name), ("Business profile ", Value(name, quote=False))
     if kind is Kind.CALLER_ID:
@@ -321,7 +373,60 @@ def build_view(plan: Plan, options: ViewOptions | None = None) -> PlanView:
         drift,
         plan.unchanged,
         options,
+        tuple(stack_view(s) for s in context.stacks),
     )
+
+
+def _by_eligibility(
+    grouped: dict[tuple[str | None, ...], list[str]], columns: tuple[StackColumn, ...]
+) -> Iterable[tuple[tuple[str | None, ...], list[str]]]:
+    """Groups of numbers split where some may not join a kind they are missing from
+    (a toll-free number is not missing from CNAM: it may not be on a CNAM product)."""
+    for key, numbers in grouped.items():
+        split: dict[tuple[bool, ...], list[str]] = {}
+        for n in numbers:
+            split.setdefault(tuple(n in c.ineligible for c in columns), []).append(n)
+        for part in split.values():
+            yield key, part
+
+
+def stack_view(stack: TrustStack) -> StackView:
+    """The numbers of ``stack`` grouped by the products they are in: rows where a
+    kind of product misses them first, then the complete rows; each by its first
+    number."""
+    columns = tuple(
+        StackColumn(
+            spec.label,
+            spec.kind,
+            tuple(p for p in stack.products if p.kind == spec.key),
+            frozenset(stack.ineligible.get(spec.key, ())),
+        )
+        for spec in SPECS
+    )
+    holder: dict[tuple[int, str], str] = {}
+    for i, column in enumerate(columns):
+        for product in column.products:
+            for number in product.numbers:
+                holder.setdefault((i, number), product.name)
+    grouped: dict[tuple[str | None, ...], list[str]] = {}
+    for number in stack.numbers:
+        key = tuple(holder.get((i, number)) for i in range(len(columns)))
+        grouped.setdefault(key, []).append(number)
+    rows = sorted(
+        (
+            StackRow(
+                tuple(numbers),
+                key,
+                any(
+                    h is None and c.products and numbers[0] not in c.ineligible
+                    for h, c in zip(key, columns, strict=True)
+                ),
+            )
+            for key, numbers in _by_eligibility(grouped, columns)
+        ),
+        key=lambda r: (not r.gap, r.numbers[0]),
+    )
+    return StackView(stack.business_profile, columns, tuple(rows))
 
 
 def _row(change: Change) -> Row:
@@ -379,8 +484,8 @@ def _notice_kind(structure: Address | None, context: PlanContext) -> NoticeKind:
     kind = structure.resource.kind
     if kind is Kind.PHONE_NUMBER:
         return NoticeKind.UNMANAGED_NUMBER
-    if kind is Kind.CNAM_PRODUCT:
-        return NoticeKind.UNMANAGED_PRODUCT
+    if kind in UNMANAGED_PRODUCT_NOTICES:
+        return UNMANAGED_PRODUCT_NOTICES[kind]
     if kind is Kind.CALLER_ID:
         info = context.info(structure.resource)
         if info is not None and not info.declared:
@@ -570,13 +675,14 @@ def _group_order(key: tuple[NoticeKind, NoticeLevel]) -> tuple[int, int]:
 def _advice(kind: NoticeKind, n: int, context: PlanContext) -> str:
     if kind is NoticeKind.UNMANAGED_CALLER_ID:
         return f"{count_of(n, 'unmanaged caller ID')} left alone (prune.outgoingCallerIds is off)"
-    if kind is NoticeKind.UNMANAGED_PRODUCT:
-        if context.prune.cnam_profiles:
-            return (
-                f"{count_of(n, 'unmanaged CNAM product')} left alone while in review "
-                "(prune.cnamProfiles deletes them once it ends)"
-            )
-        return f"{count_of(n, 'unmanaged CNAM product')} left alone (prune.cnamProfiles is off)"
+    product = next((k for k, notice in UNMANAGED_PRODUCT_NOTICES.items() if notice is kind), None)
+    if product is not None:
+        spec = SPEC_OF_KIND[product]
+        what = count_of(n, f"unmanaged {spec.label} product")
+        setting = f"prune.{spec.prune_products}"
+        if context.prune.products(spec):
+            return f"{what} left alone while in review ({setting} deletes them once it ends)"
+        return f"{what} left alone ({setting} is off)"
     if kind is NoticeKind.UNMANAGED_NUMBER:
         return (
             f"{count_of(n, 'number')} of the account in no manifest, left alone "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -58,7 +59,7 @@ def workspace(tmp_path, emulators):
         "TOKEN_A": TOKENS[A],
         "TOKEN_B": "wrong-token",  # customer-b fails
         "TOKEN_C": TOKENS[C],
-        "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+        "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
     }
     yield emu, root, env
 
@@ -109,24 +110,34 @@ def test_text_output_is_grouped_by_account(workspace):
     ]
 
 
-def test_parent_credentials_act_on_a_subaccount(tmp_path):
-    parent, sub = "AC" + "d" * 32, "AC" + "e" * 32
+PARENT, SUB = "AC" + "d" * 32, "AC" + "e" * 32
+
+
+def _parent_and_subaccount(tmp_path, **parent: Any) -> tuple[dict, Path]:
+    """A parent account (``parent``: more of its seed) with one subaccount, and a
+    manifest tree whose Account document for the subaccount has no credentials."""
     seed = {
         "accounts": [
-            {"sid": parent, "auth_token": "parent-token"},
+            {"sid": PARENT, "auth_token": "parent-token", **parent},
             {
-                "sid": sub,
+                "sid": SUB,
                 "auth_token": "sub-token",
-                "owner_account_sid": parent,
+                "owner_account_sid": PARENT,
                 "incoming_numbers": ["+14155553100"],
                 "business_profiles": [{"friendly_name": "Co e", "status": "twilio-approved"}],
             },
         ]
     }
     root = tmp_path / "repo"
-    _account_dir(root, "customer-e", sub, 3, "UNUSED")
+    _account_dir(root, "customer-e", SUB, 3, "UNUSED")
     account_file = root / "customer-e" / "account.yaml"
     account_file.write_text(account_file.read_text().split("credentials:")[0])
+    return seed, root
+
+
+def test_parent_credentials_act_on_a_subaccount(tmp_path):
+    parent, sub = PARENT, SUB
+    seed, root = _parent_and_subaccount(tmp_path)
     with Emulator(db_path=":memory:", seed=seed) as emu, emu.serve(port=0) as server:
         env = {
             "CNAMCTL_API_URL": server.base_url,
@@ -240,3 +251,33 @@ def test_the_prompt_names_every_account_and_the_target(workspace, monkeypatch):
     assert result.exit_code == 1
     accounts = f"customer-a ({A}), customer-b ({B}), customer-c ({C})"
     assert f"to 3 accounts ({accounts}) on emulator at {env['CNAMCTL_API_URL']}?" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["standard", "main"])
+def test_a_standard_api_key_of_the_parent_is_told_what_to_give_instead(tmp_path, kind):
+    """The parent's API key must read the subaccount's auth token
+    (``GET /2010-04-01/Accounts/{Sid}.json``): a Main key can, a Standard key gets
+    401 / 20003, and the message names every way out (docs/exit-codes.md)."""
+    parent, sub = PARENT, SUB
+    key, secret = "SK" + "5" * 32, "key-secret"
+    api_keys = [{"sid": key, "secret": secret, "kind": kind}]
+    seed, root = _parent_and_subaccount(tmp_path, api_keys=api_keys)
+    with Emulator(db_path=":memory:", seed=seed) as emu, emu.serve(port=0) as server:
+        env = {
+            "CNAMCTL_API_URL": server.base_url,
+            "TWILIO_ACCOUNT_SID": parent,
+            "TWILIO_API_KEY": key,
+            "TWILIO_API_SECRET": secret,
+            "TWILIO_AUTH_TOKEN": "",
+        }
+        result = CliRunner().invoke(main, ["plan", "--format", "json", str(root)], env=env)
+    (account,) = json.loads(result.stdout)["accounts"]
+    assert secret not in result.output and "sub-token" not in result.output
+    if kind == "main":
+        assert result.exit_code == 0, result.output
+        assert account["plan"]["account_sid"] == sub
+    else:
+        assert result.exit_code == 1
+        assert account["plan"] is None
+        assert "(HTTP 401, code 20003)" in result.stderr
+        assert "Main API key" in result.stderr and "TWILIO_AUTH_TOKEN" in result.stderr

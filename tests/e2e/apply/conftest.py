@@ -28,7 +28,7 @@ def make_world(tmp_path: Path, emulators: EmulatorFactory) -> Any:
             "TWILIO_API_SECRET": "",
             "CNAMCTL_API_URL": "",
             "NO_COLOR": "1",
-            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+            "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
         }
         world = World(running.emu, running.base_url, manifests, tmp_path, env)
 

@@ -34,7 +34,7 @@ def apply_in_random_order(world: World, seed: int) -> list[Any]:
         plan,
         live=live,
         manifests=manifests,
-        settings=ApplySettings(concurrency=8, max_rps=None, settle_seconds=0.2),
+        settings=ApplySettings(concurrency=8, max_rps=None, settle_seconds=0.4),
         runner=RandomOrderRunner(seed),
     )
     result = executor.run()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from apply_world import ACCOUNT, World, seed, settings
 
-from cnamctl.cli import verify_cmd
+from cnamctl.cli import caller_ids_cmd
 
 
 def caller_id(e164: str, name: str) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def test_without_a_terminal_it_explains_and_calls_nobody(callers: World):
 def test_in_a_terminal_it_calls_shows_the_code_and_waits(
     callers: World, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(verify_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(caller_ids_cmd, "_interactive", lambda: True)
     codes: list[str] = []
     person = answer_when_called(callers, codes)
     result = callers.cli(
@@ -114,7 +114,7 @@ def test_in_a_terminal_it_calls_shows_the_code_and_waits(
 
 
 def test_nobody_answers_within_the_bound(callers: World, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(verify_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(caller_ids_cmd, "_interactive", lambda: True)
     started = time.monotonic()
     result = callers.cli(
         "verify-caller-ids",
@@ -133,7 +133,7 @@ def test_nobody_answers_within_the_bound(callers: World, monkeypatch: pytest.Mon
 
 
 def test_declining_calls_nobody(callers: World, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(verify_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(caller_ids_cmd, "_interactive", lambda: True)
     result = callers.cli("verify-caller-ids", str(callers.manifests), input="n\n")
     assert result.exit_code == 1 and "nothing was called" in result.stderr
     assert callers.emulator.pending_validations(ACCOUNT) == []
@@ -142,7 +142,7 @@ def test_declining_calls_nobody(callers: World, monkeypatch: pytest.MonkeyPatch)
 def test_an_undeclared_number_is_refused_before_any_request(
     callers: World, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(verify_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(caller_ids_cmd, "_interactive", lambda: True)
     callers.reset_stats()
     result = callers.cli(
         "verify-caller-ids", "--number", "+14155550111", str(callers.manifests), input="y\n"

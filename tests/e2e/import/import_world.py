@@ -34,7 +34,7 @@ class Account:
             "TWILIO_API_SECRET": "",
             "CNAMCTL_API_URL": "",
             "NO_COLOR": "1",
-            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
+            "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
         }
 
     def cli(self, *args: str, global_options: tuple[str, ...] = ()) -> Result:

@@ -26,6 +26,7 @@ from cnamctl.live import reader
 from cnamctl.live.pages import Listing
 from cnamctl.live.reader import read_snapshot
 from cnamctl.live.shards import NumbersRead, plan_shards
+from cnamctl.policies import ALL_POLICIES
 from cnamctl.twilio import Credentials, make_client
 
 NUMBERS_GET = "GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
@@ -122,6 +123,21 @@ def test_sharded_read_equals_the_plain_read_and_reads_each_number_once(
     sizes = [sum(s.holds(n.phone_number) for n in plain.numbers.values()) for s in plan]
     expected = 1 + sum(max(1, math.ceil(size / 1000)) for size in sizes)
     assert served.emu.stats()["requests"][NUMBERS_GET] == expected
+
+
+def test_with_every_trust_policy_the_sharded_read_still_equals_the_plain_read(
+    served: Any,
+) -> None:
+    """SHAKEN/STIR and Voice Integrity plans read more (their products, and they take
+    toll-free numbers, which CNAM does not): the numbers come the same either way."""
+    client = _client(served, "skewed")
+    plain = read_snapshot(client, shard_numbers=False, policies=ALL_POLICIES)
+    sharded = read_snapshot(_client(served, "skewed"), policies=ALL_POLICIES)
+    assert sharded.policies == plain.policies == ALL_POLICIES
+    assert _numbers(sharded) == _numbers(plain)
+    assert sharded.fingerprints() == plain.fingerprints()
+    toll_free = {n.phone_number for n in sharded.numbers.values() if n.phone_number[2:5] == "800"}
+    assert len(toll_free) == 50
 
 
 def test_the_skewed_account_is_read_in_fewer_rounds_than_pages(served: Any) -> None:

@@ -170,6 +170,26 @@ def test_a_refusal_as_duplicate_is_read_back_within_the_window():
     assert script.calls[:2] == ["run", "read"] and script.calls.count("run") <= 2
 
 
+class SlowToWrite(Lagging):
+    """A write that takes longer than the settle window before it is refused, as a
+    submission does (it waits ``settle_seconds`` itself before it writes)."""
+
+    def run(self, ctx: Context, params: Mapping[str, Any]) -> Done:
+        time.sleep(0.3)
+        return super().run(ctx, params)
+
+
+def test_the_window_for_a_refusal_starts_when_the_refusal_arrives():
+    """Another apply submitted the product a moment before ours was refused (60711),
+    and reads do not show it yet: the refusal is read back for a whole window after
+    it arrived, however long the write itself took."""
+    script = SlowToWrite([rest(400, 60711)], visible_after=2)
+    action = Action.SUBMIT_FOR_REVIEW
+    r = executor(one(action), {action: script}, settle_seconds=0.25).run().changes[0]
+    assert r.outcome is Outcome.APPLIED and r.read_back
+    assert script.calls == ["run", "read", "read"]
+
+
 def test_a_repeatable_write_is_simply_sent_again():
     script = Lagging([reset(), Done()], visible_after=3, repeatable=True)
     action = Action.UNASSIGN_CNAM_NUMBER

@@ -16,6 +16,9 @@ from cnamctl.apply.operations import OPERATIONS, Context, Done, Noncompliant
 from cnamctl.live.model import LiveEndUser, LiveTrustProduct, Snapshot
 from cnamctl.plan.model import Action
 
+# what the planner puts on a CNAM product's changes: apply takes no policy for granted
+CNAM_USERS = {"end_user_type": "cnam_information"}
+CNAM_SUBMIT = {"policy_sid": CNAM_POLICY_SID, **CNAM_USERS}
 OLD = "BU" + "0" * 32
 NEW = "BU" + "1" * 32
 OTHER = "BU" + "2" * 32
@@ -107,25 +110,25 @@ def test_created_end_user_matches_name_and_type_and_skips_existing():
     assert ops.created_end_user(context(end_users=users), params) == Done(sid=NEW, created=True)
 
 
-def test_assigned_cnam_number_finds_the_assignment_of_that_number():
+def test_assigned_product_number_finds_the_assignment_of_that_number():
     numbers = Collection([SimpleNamespace(sid="RA1", channel_endpoint_sid="PN1")])
     products = Collection(trust_products_channel_endpoint_assignment=numbers)
     ctx = context(trust_products=products)
-    assert ops.assigned_cnam_number(ctx, {"trust_product": NEW, "number": "PN1"}) == Done(
+    assert ops.assigned_product_number(ctx, {"trust_product": NEW, "number": "PN1"}) == Done(
         sid="RA1", created=True
     )
-    assert ops.assigned_cnam_number(ctx, {"trust_product": NEW, "number": "PN2"}) is None
+    assert ops.assigned_product_number(ctx, {"trust_product": NEW, "number": "PN2"}) is None
 
 
 def test_delete_read_back_is_done_on_404_only():
     products = Collection([product(NEW, "acme")])
     ctx = context(trust_products=products)
-    assert ops.deleted_trust_product(ctx, {"trust_product": NEW}) is None
+    assert ops.deleted_trust_product(ctx, {"trust_product": NEW, **CNAM_USERS}) is None
     products.fetch_error = TwilioRestException(404, "u", "gone", 20404)
-    assert ops.deleted_trust_product(ctx, {"trust_product": NEW}) == Done()
+    assert ops.deleted_trust_product(ctx, {"trust_product": NEW, **CNAM_USERS}) == Done()
     products.fetch_error = TwilioRestException(500, "u", "oops", 20500)
     with pytest.raises(TwilioRestException):
-        ops.deleted_trust_product(ctx, {"trust_product": NEW})
+        ops.deleted_trust_product(ctx, {"trust_product": NEW, **CNAM_USERS})
 
 
 @pytest.mark.parametrize(
@@ -165,7 +168,9 @@ def test_submit_evaluates_first_and_does_not_submit_a_noncompliant_product():
         trust_products_entity_assignments=Collection([]),
     )
     with pytest.raises(Noncompliant) as caught:
-        ops.submit_for_review(context(trust_products=products), {"trust_product": NEW})
+        ops.submit_for_review(
+            context(trust_products=products), {"trust_product": NEW, **CNAM_SUBMIT}
+        )
     assert [f.field for f in caught.value.findings] == ["cnam_display_name"]
     assert products.updated == []
 
@@ -178,7 +183,9 @@ def test_submit_submits_a_compliant_product():
         trust_products_evaluations=evaluations,
         trust_products_entity_assignments=Collection([]),
     )
-    done = ops.submit_for_review(context(trust_products=products), {"trust_product": NEW})
+    done = ops.submit_for_review(
+        context(trust_products=products), {"trust_product": NEW, **CNAM_SUBMIT}
+    )
     assert products.updated == [{"sid": NEW, "status": "pending-review"}]
     assert done.status == "pending-review"
 
@@ -267,7 +274,8 @@ def test_delete_trust_product_also_deletes_the_end_user_only_it_used():
     products = Collection([product(OLD, "acme")])
     users = Collection([SimpleNamespace(sid=USER)])
     done = ops.delete_trust_product(
-        context(live, trust_products=products, end_users=users), {"trust_product": OLD}
+        context(live, trust_products=products, end_users=users),
+        {"trust_product": OLD, **CNAM_USERS},
     )
     assert products.deleted == [OLD] and users.deleted == [USER]
     assert done.details == {"end_users_deleted": [USER]}
@@ -280,7 +288,7 @@ def test_delete_trust_product_keeps_an_end_user_another_product_uses():
     )
     users = Collection([SimpleNamespace(sid=USER)])
     ctx = context(live, trust_products=Collection([product(OLD, "acme")]), end_users=users)
-    ops.delete_trust_product(ctx, {"trust_product": OLD})
+    ops.delete_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS})
     assert users.deleted == []
 
 
@@ -292,13 +300,13 @@ def test_delete_trust_product_is_idempotent_for_a_retry():
     products.delete_errors[OLD] = TwilioRestException(404, "u", "gone", 20404)
     users = Collection([SimpleNamespace(sid=USER)])
     ctx = context(live, trust_products=products, end_users=users)
-    ops.delete_trust_product(ctx, {"trust_product": OLD})
+    ops.delete_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS})
     assert users.deleted == [USER]
     users.delete_errors[USER] = TwilioRestException(409, "u", "in use", 20409)
-    assert ops.delete_trust_product(ctx, {"trust_product": OLD}) == Done()
+    assert ops.delete_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS}) == Done()
     products.delete_errors[OLD] = TwilioRestException(500, "u", "oops", 20500)
     with pytest.raises(TwilioRestException):
-        ops.delete_trust_product(ctx, {"trust_product": OLD})
+        ops.delete_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS})
 
 
 def test_deleted_trust_product_read_back_waits_for_its_end_user():
@@ -307,9 +315,9 @@ def test_deleted_trust_product_read_back_waits_for_its_end_user():
     products.fetch_error = TwilioRestException(404, "u", "gone", 20404)
     users = Collection([SimpleNamespace(sid=USER)])
     ctx = context(live, trust_products=products, end_users=users)
-    assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) is None
+    assert ops.deleted_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS}) is None
     users.fetch_error = TwilioRestException(404, "u", "gone", 20404)
-    assert ops.deleted_trust_product(ctx, {"trust_product": OLD}) == Done()
+    assert ops.deleted_trust_product(ctx, {"trust_product": OLD, **CNAM_USERS}) == Done()
 
 
 # --- two applies at once ------------------------------------------------------------
@@ -398,7 +406,7 @@ def test_an_end_user_is_not_assigned_where_another_applys_already_is():
     users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
     ctx, _ = _product_with(entities, users)
     ctx.run.created.add(MINE)
-    done = ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE})
+    done = ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE, **CNAM_USERS})
     assert entities.created == [] and users.deleted == [MINE]
     assert done.details == {"end_user_of_another_apply": THEIRS, "end_user_deleted": MINE}
     # a business profile is assigned as usual (a second run's is refused and read back)
@@ -410,7 +418,7 @@ def test_an_adopted_end_user_is_never_deleted():
     entities = Collection([_assignment("BV1", THEIRS, T0)])
     users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
     ctx, _ = _product_with(entities, users)  # MINE not created by this run: adopted
-    ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE})
+    ops.assign_entity(ctx, {"trust_product": NEW, "object": MINE, **CNAM_USERS})
     assert users.deleted == []
 
 
@@ -418,7 +426,7 @@ def test_submission_keeps_the_oldest_end_user_assignment():
     entities = Collection([_assignment("BV2", MINE, T1), _assignment("BV1", THEIRS, T0)])
     users = Collection([_cnam_user(MINE), _cnam_user(THEIRS)])
     ctx, waits = _product_with(entities, users)
-    done = ops.submit_for_review(ctx, {"trust_product": NEW})
+    done = ops.submit_for_review(ctx, {"trust_product": NEW, **CNAM_SUBMIT})
     assert waits == [2.5]
     assert entities.deleted == ["BV2"] and users.deleted == [MINE]
     assert done.status == "pending-review"

@@ -118,7 +118,11 @@ def test_scope_guard_accepts_managed_objects_and_refs():
     ("change", "message"),
     [
         (
-            Change("d", Action.DELETE_TRUST_PRODUCT, params={"trust_product": "BU" + "f" * 32}),
+            Change(
+                "d",
+                Action.DELETE_TRUST_PRODUCT,
+                params={"trust_product": "BU" + "f" * 32, "end_user_type": "cnam_information"},
+            ),
             "is not a CNAM trust product",
         ),
         (

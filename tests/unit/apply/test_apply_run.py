@@ -1,137 +1,40 @@
-"""`apply/run.py`: accounts in turn, Ctrl-C acknowledged at once, a second one stops
+"""`apply/run.py`, one account at a time: Ctrl-C acknowledged at once, a second one stops
 waiting; with scripted operations (no network), jitter and random interrupt points."""
 
 from __future__ import annotations
 
 import os
-import random
 import signal
-import threading
 import time
-from collections.abc import Mapping
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from twilio.rest import Client
+from support.runs import FAST, Gate, Recorder, account, change, plan_of, wait_all_in_flight
 
-from cnamctl.apply.events import ApplyEvent
-from cnamctl.apply.executor import ApplySettings, WritePolicy
-from cnamctl.apply.operations import Context, Done, Operation
-from cnamctl.apply.prepare import Prepared, PreparedAccount
-from cnamctl.apply.progress import Display, Silent
-from cnamctl.apply.result import ApplyResult, Outcome
+from cnamctl.apply.executor import ApplySettings
+from cnamctl.apply.prepare import PreparedAccount
+from cnamctl.apply.result import Outcome
 from cnamctl.apply.run import ApplyRun
 from cnamctl.errors import UnsafePlanError
-from cnamctl.live.model import Snapshot
-from cnamctl.manifest.model import SafetySettings
-from cnamctl.plan.model import Action, Change, Plan
-from cnamctl.twilio.retry import RetryPolicy
-
-FAST = WritePolicy(
-    throttle=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, total_timeout=5),
-    faults=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, total_timeout=5),
-)
-ACTION = Action.SET_CALLER_NAME_LOOKUP  # needs nothing but its own number
-
-
-class Recorder:
-    """A RunObserver that keeps everything it is shown."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self.events: list[ApplyEvent] = []
-        self.started: list[str] = []
-        self.finished: list[tuple[str, ApplyResult]] = []
-        self.lock = threading.Lock()
-
-    def account_started(self, account: PreparedAccount, plan: Plan) -> None:
-        self.started.append(account.name)
-
-    def account_finished(self, account: PreparedAccount, result: ApplyResult) -> None:
-        self.finished.append((account.name, result))
-
-    def display(self, plan: Plan) -> Display:
-        recorder = self
-
-        class Shown(Silent):
-            def __call__(self, event: ApplyEvent) -> None:
-                with recorder.lock:
-                    recorder.events.append(event)
-
-            def notify(self, message: str) -> None:
-                recorder.messages.append(message)
-
-        return Shown()
-
-    def notify(self, message: str) -> None:
-        self.messages.append(message)
-
-
-class Gate:
-    """An operation that records each call and runs ``hook(calls)`` (outside the lock)."""
-
-    def __init__(self, hook: Any = None, jitter: float = 0.0, seed: int = 0):
-        self.calls = 0
-        self.lock = threading.Lock()
-        self.hook = hook
-        self.jitter = jitter
-        self.rng = random.Random(seed)
-        self.release = threading.Event()
-
-    def run(self, ctx: Context, params: Mapping[str, Any]) -> Done:
-        with self.lock:
-            self.calls += 1
-            calls = self.calls
-            delay = self.rng.uniform(0, self.jitter)
-        if delay:
-            time.sleep(delay)
-        if self.hook is not None:
-            self.hook(calls)
-        return Done(sid="RA" + str(calls))
-
-    def read_back(self, ctx: Context, params: Mapping[str, Any]) -> Done | None:
-        return None
-
-    def ops(self) -> dict[Action, Operation]:
-        return {ACTION: Operation(self.run, self.read_back)}
-
-
-def change(i: int, **fields: Any) -> Change:
-    params = {"number": f"PN{i:032d}", "phone_number": f"+1415555{i:04d}", "enabled": True}
-    return Change(f"c{i:03d}", ACTION, params=params, **fields)
-
-
-def plan_of(count: int, account_sid: str = "AC1") -> Plan:
-    return Plan(account_sid, [change(i) for i in range(count)])
-
-
-def account(name: str, plan: Plan | None, error: Exception | None = None) -> PreparedAccount:
-    if plan is None:
-        return PreparedAccount(name, None, None, error=error)  # type: ignore[arg-type]
-    client = Client("AC" + "0" * 32, "not-a-real-token")
-    prepared = Prepared(plan, Snapshot(plan.account_sid), client, None, SafetySettings())
-    return PreparedAccount(name, None, plan.account_sid, prepared)
+from cnamctl.plan.model import Plan
 
 
 def make_run(
-    accounts: list[PreparedAccount], gate: Gate, recorder: Recorder, concurrency: int = 4
+    accounts: list[PreparedAccount],
+    gate: Gate,
+    recorder: Recorder,
+    concurrency: int = 4,
+    accounts_at_once: int = 1,
 ) -> ApplyRun:
     return ApplyRun(
         accounts,
         ApplySettings(concurrency=concurrency, max_rps=None, retry=FAST),
         recorder,
+        accounts_at_once=accounts_at_once,
         operations=gate.ops(),
         handle_signals=False,
     )
-
-
-def wait_all_in_flight(gate: Gate, count: int, calls: int) -> None:
-    """Block a worker until ``count`` calls are in flight (all workers busy)."""
-    deadline = time.monotonic() + 5
-    while gate.calls < count and time.monotonic() < deadline:
-        time.sleep(0.001)
 
 
 def test_first_interrupt_is_acknowledged_with_the_changes_in_flight():
@@ -139,7 +42,7 @@ def test_first_interrupt_is_acknowledged_with_the_changes_in_flight():
     holder: dict[str, ApplyRun] = {}
 
     def hook(calls: int) -> None:
-        wait_all_in_flight(gate, 3, calls)
+        wait_all_in_flight(gate, 3)
         if calls == 3:
             holder["run"].interrupt()
             gate.release.set()
@@ -163,7 +66,7 @@ def test_second_interrupt_stops_waiting_and_reports_in_flight_changes_unknown():
     holder: dict[str, ApplyRun] = {}
 
     def hook(calls: int) -> None:
-        wait_all_in_flight(gate, 2, calls)
+        wait_all_in_flight(gate, 2)
         if calls == 2:
             holder["run"].interrupt()
             holder["run"].interrupt()

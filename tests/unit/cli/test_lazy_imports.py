@@ -58,6 +58,10 @@ except SystemExit:
         "cnamctl apply --",
         "cnamctl emulator serve --fault",
         "cnamctl -v status --",
+        "cnamctl verify --",
+        "cnamctl accounts --",
+        "cnamctl init --",
+        "cnamctl verify-caller-ids --",
     ],
 )
 def test_shell_completion_imports_none_of_them(words: str) -> None:
@@ -99,3 +103,30 @@ def test_commands_listed_are_the_commands_loaded() -> None:
         command = main.get_command(None, name)  # type: ignore[arg-type]
         assert command is not None and command.name == name
         assert any(p.name == "verbose" for p in command.params)  # the global options
+
+
+def test_every_command_module_is_in_the_table() -> None:
+    """A command written in ``cli/*_cmd.py`` but missing from COMMANDS would never run."""
+    import importlib
+    import pkgutil
+
+    import click
+
+    import cnamctl.cli
+    from cnamctl.cli.app import COMMANDS
+
+    defined = set()
+    for info in pkgutil.iter_modules(cnamctl.cli.__path__):
+        if not info.name.endswith("_cmd"):
+            continue
+        module = importlib.import_module(f"cnamctl.cli.{info.name}")
+        commands = {a: v for a, v in vars(module).items() if isinstance(v, click.Command)}
+        below = {
+            id(c)
+            for g in commands.values()
+            if isinstance(g, click.Group)
+            for c in g.commands.values()
+        }
+        defined |= {(module.__name__, a) for a, c in commands.items() if id(c) not in below}
+    assert defined, "no command module found"
+    assert defined - set(COMMANDS.values()) == set()

@@ -25,7 +25,8 @@ def test_schema_shape() -> None:
     schema = manifest_json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert {ref["$ref"].rsplit("/", 1)[-1] for ref in schema["oneOf"]} == {
-        "BusinessProfile", "CnamProfile", "OutgoingCallerId", "Settings", "Account",
+        "BusinessProfile", "CnamProfile", "ShakenStirProfile", "VoiceIntegrityProfile",
+        "OutgoingCallerId", "Settings", "Account",
     }  # fmt: skip
     assert schema["discriminator"]["propertyName"] == "kind"
     cnam = schema["$defs"]["CnamProfile"]

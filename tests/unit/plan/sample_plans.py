@@ -27,9 +27,12 @@ OTHER_NUMBER = "PN22222222222222222222222222222222"
 CALLER_ID = "PN33333333333333333333333333333333"
 ASSIGNMENT = "RA11111111111111111111111111111111"
 CNAM_POLICY = "RN0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a"
+SHAKEN_PRODUCT = "BU44444444444444444444444444444444"
+VI_PRODUCT = "BU55555555555555555555555555555555"
 
 SALES_YAML = "manifests/cnam.yaml"
 CALLER_IDS_YAML = "manifests/caller-ids.yaml"
+TRUST_YAML = "manifests/trusted-calling.yaml"
 
 
 def every_action() -> Plan:
@@ -47,6 +50,19 @@ def every_action() -> Plan:
                 "phone_number": "+14155550111",
             },
             reason="number no longer declared on a CNAM profile",
+        ),
+        Change(
+            address='voice-integrity.acme-calls.number["+14155550111"]',
+            action=Action.UNASSIGN_PRODUCT_NUMBER,
+            before="acme-calls",
+            params={
+                "trust_product": VI_PRODUCT,
+                "assignment": ASSIGNMENT,
+                "number": OTHER_NUMBER,
+                "phone_number": "+14155550111",
+            },
+            reason="not declared (prune.voiceIntegrityNumbers)",
+            location=Location(TRUST_YAML, 14),
         ),
         Change(
             address=f"{SALES}.end-user",
@@ -121,6 +137,18 @@ def every_action() -> Plan:
                 'cnam.acme-old.number["+14155550111"]',
             ),
             location=Location(SALES_YAML, 8),
+        ),
+        Change(
+            address='shaken-stir.acme-calls.number["+14155550100"]',
+            action=Action.ASSIGN_PRODUCT_NUMBER,
+            after="acme-calls",
+            params={
+                "trust_product": SHAKEN_PRODUCT,
+                "number": NUMBER,
+                "phone_number": "+14155550100",
+            },
+            reason="sign calls from +14155550100 with A-level attestation",
+            location=Location(TRUST_YAML, 7),
         ),
         Change(
             address=f"{SALES}.submit",

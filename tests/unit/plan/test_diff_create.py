@@ -50,7 +50,11 @@ def test_from_empty_creates_the_whole_chain(tmp_path, world):
             "phone_number": e164,
         }
         assert by[f'cnam.sales.number["{e164}"]'].params["trust_product"] == "@cnam.sales"
-    assert by["cnam.sales.submit"].params == {"trust_product": "@cnam.sales"}
+    assert by["cnam.sales.submit"].params == {
+        "trust_product": "@cnam.sales",
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
     assert plan.summary() == {
         "create-end-user": 1,
         "create-trust-product": 1,

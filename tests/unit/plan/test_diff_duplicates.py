@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 from world import ACME, LiveWorld, manifests
 
+from cnamctl import CNAM_POLICY_SID
 from cnamctl.plan import compute_plan
 from cnamctl.plan.model import Action, NoticeLevel
 
@@ -32,7 +33,11 @@ def test_of_two_drafts_the_oldest_is_kept_and_the_other_deleted(tmp_path, world)
     changes = plan.by_address()
     delete = changes[f'cnam.sales.product["{young.sid}"]']
     assert delete.action is Action.DELETE_TRUST_PRODUCT
-    assert changes["cnam.sales.submit"].params == {"trust_product": old.sid}
+    assert changes["cnam.sales.submit"].params == {
+        "trust_product": old.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
     assert {c.params.get("trust_product") for c in plan.changes} == {old.sid, young.sid}
 
 
@@ -56,7 +61,10 @@ def test_a_second_approved_product_is_emptied_into_the_first_and_deleted(tmp_pat
     extra = world.product("sales", "ACME SALES", bp=bp, numbers=numbers[1:])
     plan = compute_plan(manifests(tmp_path, ACME), world.snapshot)
     by_action = {c.action: c for c in plan.changes}
-    assert by_action[Action.DELETE_TRUST_PRODUCT].params == {"trust_product": extra.sid}
+    assert by_action[Action.DELETE_TRUST_PRODUCT].params == {
+        "trust_product": extra.sid,
+        "end_user_type": "cnam_information",
+    }
     assert by_action[Action.UNASSIGN_CNAM_NUMBER].params["trust_product"] == extra.sid
     assert by_action[Action.ASSIGN_CNAM_NUMBER].params == {
         "trust_product": holder.sid,

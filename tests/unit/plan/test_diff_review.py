@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from world import ACME, LiveWorld, manifests
 
+from cnamctl import CNAM_POLICY_SID
 from cnamctl.plan import compute_plan
 from cnamctl.plan.model import Action, NoticeLevel
 
@@ -30,6 +31,7 @@ def test_draft_with_another_name_is_updated_in_place_and_submitted(tmp_path, wor
     assert update.action is Action.UPDATE_END_USER
     assert update.params == {
         "end_user": user.sid,
+        "type": "cnam_information",
         "attributes": {"cnam_display_name": "ACME SALES"},
         "trust_product": product.sid,
     }
@@ -37,7 +39,11 @@ def test_draft_with_another_name_is_updated_in_place_and_submitted(tmp_path, wor
         {"cnam_display_name": "ACME OLD"},
         {"cnam_display_name": "ACME SALES"},
     )
-    assert submit.params == {"trust_product": product.sid}
+    assert submit.params == {
+        "trust_product": product.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
 
 
 def test_draft_that_matches_is_still_submitted(tmp_path, world):
@@ -51,7 +57,11 @@ def test_draft_without_end_user_gets_one(tmp_path, world):
     plan = compute_plan(manifests(tmp_path, ACME), world.snapshot)
     assert plan.summary() == {"create-end-user": 1, "assign-entity": 1, "submit-for-review": 1}
     entity = plan.by_address()['cnam.sales.entity["end-user"]']
-    assert entity.params == {"trust_product": product.sid, "object": "@cnam.sales.end-user"}
+    assert entity.params == {
+        "trust_product": product.sid,
+        "object": "@cnam.sales.end-user",
+        "end_user_type": "cnam_information",
+    }
 
 
 @pytest.mark.parametrize("status", ["pending-review", "in-review"])
@@ -148,7 +158,7 @@ def test_approved_replacement_takes_the_numbers_and_the_old_product_goes(tmp_pat
         assert assign.params["trust_product"] == new.sid
     delete = by[f'cnam.sales.product["{old.sid}"]']
     assert delete.action is Action.DELETE_TRUST_PRODUCT
-    assert delete.params == {"trust_product": old.sid}
+    assert delete.params == {"trust_product": old.sid, "end_user_type": "cnam_information"}
     assert plan.summary() == {
         "unassign-cnam-number": 2,
         "assign-cnam-number": 2,
@@ -164,7 +174,11 @@ def test_rejected_replacement_is_fixed_in_place(tmp_path, world):
         "cnam.sales.replacement.end-user",
         "cnam.sales.replacement.submit",
     ]
-    assert plan.changes[1].params == {"trust_product": rejected.sid}
+    assert plan.changes[1].params == {
+        "trust_product": rejected.sid,
+        "policy_sid": CNAM_POLICY_SID,
+        "end_user_type": "cnam_information",
+    }
 
 
 def test_email_change_on_an_approved_product_is_reported_not_planned(tmp_path, world):
@@ -182,3 +196,19 @@ def test_email_change_on_a_draft_is_an_update(tmp_path, world):
     update = plan.by_address()["cnam.sales"]
     assert update.action is Action.UPDATE_TRUST_PRODUCT
     assert update.params == {"trust_product": product.sid, "email": "trust@acme.example"}
+
+
+@pytest.mark.parametrize(
+    ("code", "field"), [(11007, "displayName"), (11006, "businessProfile"), (11009, "displayName")]
+)
+def test_rejection_codes_point_at_the_field_they_concern(tmp_path, world, code, field):
+    from cnamctl.policies import CNAM
+
+    assert CNAM.field_of_code(code) == field
+    assert "twilio.com/docs/api/errors" in CNAM.describe_code(code)
+    _branded(world, "ACME SALES", "twilio-rejected", errors=(code,))
+    desired = manifests(tmp_path, ACME)
+    plan = compute_plan(desired, world.snapshot)
+    (rejection,) = [n for n in plan.notices if n.level is NoticeLevel.ERROR]
+    assert rejection.location == desired.cnam_profiles["sales"].loc(field)
+    assert rejection.error_codes == (code,)

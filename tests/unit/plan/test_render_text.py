@@ -77,7 +77,7 @@ def test_unchanged_objects_take_one_line(tmp_path):
 def test_the_summary_line_counts_by_verb():
     text = text_of(sample_plans.every_action())
     assert text.rstrip().splitlines()[-1] == (
-        "Plan: 2 to create, 3 to assign, 1 to unassign, 4 to update, 1 to submit, "
+        "Plan: 2 to create, 4 to assign, 2 to unassign, 4 to update, 1 to submit, "
         "1 to verify, 2 to delete; 4 unchanged."
     )
     assert text.endswith("\n")

@@ -145,7 +145,7 @@ def test_every_account_round_trips_in_one_file(path: Path):
 def test_saved_document_has_what_apply_needs(path: Path):
     save_plans(two_accounts(), path, command="cnamctl plan m/ -o plan.json", env=NO_KEY)
     doc = document(path)
-    assert doc["kind"] == "cnamctl-saved-plan" and doc["format_version"] == 2
+    assert doc["kind"] == "cnamctl-saved-plan" and doc["format_version"] == 3
     assert doc["planned_with"]["command"] == "cnamctl plan m/ -o plan.json"
     assert doc["integrity"]["method"] == "sha256" and len(doc["integrity"]["digest"]) == 64
     acme, _globex, initech = doc["accounts"]
@@ -323,13 +323,22 @@ def test_a_plan_of_the_old_single_account_format(path: Path):
     refused(path, "format_version 1, the single-account format of an older cnamctl")
 
 
-@pytest.mark.parametrize("version", [3, 0, "2", None, True])
+@pytest.mark.parametrize("version", [4, 0, "3", None, True])
 def test_another_format_version(path: Path, version: Any):
     save_plans(two_accounts(), path, env=NO_KEY)
     doc = document(path)
     doc["format_version"] = version
     rewrite(path, doc)
-    refused(path, f"it has format_version {version!r}, but this cnamctl reads format_version 2")
+    refused(path, f"it has format_version {version!r}, but this cnamctl reads format_version 3")
+
+
+def test_a_plan_from_before_trusted_calling_is_saved_again(path: Path):
+    """Version 2 plans name no policy on their changes: apply assumes none."""
+    save_plans(two_accounts(), path, env=NO_KEY)
+    doc = document(path)
+    doc["format_version"] = 2
+    rewrite(path, doc)
+    refused(path, "format_version 2, written by a cnamctl from before SHAKEN/STIR")
 
 
 def test_a_damaged_field_is_named(path: Path):

@@ -16,6 +16,7 @@ from cnamctl.live.model import (
     Snapshot,
 )
 from cnamctl.manifest import ManifestSet, load_manifests
+from cnamctl.policies import ALL_POLICIES
 
 ACCOUNT = "AC" + "0" * 32
 BP_POLICY = "RN" + "b" * 32
@@ -27,10 +28,10 @@ def sid(prefix: str) -> str:
 
 
 class LiveWorld:
-    """A mutable builder for a Snapshot."""
+    """A mutable builder for a Snapshot (of every policy: ``policies`` narrows it)."""
 
-    def __init__(self) -> None:
-        self.snapshot = Snapshot(account_sid=ACCOUNT)
+    def __init__(self, policies: tuple[str, ...] = ALL_POLICIES) -> None:
+        self.snapshot = Snapshot(account_sid=ACCOUNT, policies=policies)
 
     def number(self, e164: str, lookup: bool = False) -> LiveNumber:
         n = LiveNumber(sid("PN"), e164, e164, lookup)
@@ -80,6 +81,37 @@ class LiveWorld:
             status,
             email,
             CNAM_POLICY_SID,
+            tuple({"code": c} for c in errors),
+            entities,
+            {n.sid: sid("RA") for n in numbers},
+        )
+        self.snapshot.trust_products[product.sid] = product
+        return product
+
+    def trust_product(
+        self,
+        policy: str,
+        name: str,
+        *,
+        bp: LiveBusinessProfile | None,
+        attributes: dict[str, object] | None = None,
+        status: str = "twilio-approved",
+        numbers=(),
+        email: str = "trust@acme.example",
+        errors=(),
+    ) -> LiveTrustProduct:
+        """A product of any policy; ``attributes``: its voice_integrity_information end user."""
+        entities = {bp.sid: sid("BV")} if bp is not None else {}
+        if attributes is not None:
+            user = LiveEndUser(sid("IT"), name, "voice_integrity_information", dict(attributes))
+            self.snapshot.end_users[user.sid] = user
+            entities[user.sid] = sid("BV")
+        product = LiveTrustProduct(
+            sid("BU"),
+            name,
+            status,
+            email,
+            policy,
             tuple({"code": c} for c in errors),
             entities,
             {n.sid: sid("RA") for n in numbers},

@@ -188,3 +188,49 @@ def test_api_url_must_be_an_http_url():
     result = CliRunner().invoke(main, ["plan", "--api-url", "ftp://example", "manifests"])
     assert result.exit_code == 1
     assert "is not an http(s) URL" in result.stderr
+
+
+class _Meter:
+    """Records what the client asks; refuses once ``allowed`` attempts were sent."""
+
+    def __init__(self, allowed: int) -> None:
+        self.allowed = allowed
+        self.asked: list[bool] = []
+        self.refunds = 0
+
+    def attempt(self, first: bool) -> None:
+        from cnamctl.errors import BudgetSpentError
+
+        self.asked.append(first)
+        if len(self.asked) - self.refunds > self.allowed:
+            raise BudgetSpentError("over budget")
+
+    def not_billed(self) -> None:
+        self.refunds += 1
+
+
+def test_a_metered_client_asks_before_every_attempt_and_refunds_429s(scripted):
+    from cnamctl.errors import BudgetSpentError
+
+    scripted.script = [(429, {"Retry-After": "0"}), (500, {}), (500, {}), (200, {})]
+    meter = _Meter(allowed=2)
+    http = _client(scripted).metered(meter)
+    with pytest.raises(BudgetSpentError):
+        http.request("GET", "https://lookups.twilio.com/v2/PhoneNumbers/+14155550100")
+    # first attempt (429: refunded), then two retries the meter allowed, then refused
+    assert meter.asked == [True, False, False, False]
+    assert meter.refunds == 1
+    assert len(scripted.seen) == 3  # the refused attempt was never sent
+    assert scripted.seen[0] == ("GET", "/v2/PhoneNumbers/+14155550100")
+
+
+def test_metering_is_the_twins_alone(scripted):
+    http = _client(scripted)
+    twin = http.metered(_Meter(allowed=0))
+    assert http.meter is None
+    assert http.request("GET", "https://api.twilio.com/2010-04-01/x.json").status_code == 200
+    from cnamctl.errors import BudgetSpentError
+
+    with pytest.raises(BudgetSpentError):
+        twin.request("GET", "https://api.twilio.com/2010-04-01/x.json")
+    assert len(scripted.seen) == 1

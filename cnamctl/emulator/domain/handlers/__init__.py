@@ -14,6 +14,7 @@ from cnamctl.emulator.domain.handlers import (
     bundles,
     caller_ids,
     end_users,
+    lookup,
     numbers,
     policies,
 )
@@ -24,6 +25,6 @@ Route = tuple[str, str, Callable[[Ctx], Reply]]
 def routes() -> list[Route]:
     return [
         route
-        for module in (bundles, end_users, policies, numbers, caller_ids, accounts)
+        for module in (bundles, end_users, policies, numbers, caller_ids, accounts, lookup)
         for route in module.ROUTES
     ]

@@ -1,0 +1,1 @@
+"""GitOps helpers shipped with cnamctl: the pull-request comment of the GitHub Action."""

@@ -1,0 +1,1 @@
+"""Sample code under test: CNAM onboarding through the twilio SDK."""
