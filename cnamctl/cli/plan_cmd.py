@@ -56,6 +56,16 @@ EXIT_CHANGES = 2
     help="List every notice, number and unchanged object (text and markdown summarise "
     "them; json always has them all).",
 )
+@click.option(
+    "--read-early/--no-read-early",
+    default=False,
+    show_default=True,
+    envvar="CNAMCTL_READ_EARLY",
+    help="Read the account while the manifests load (faster on large accounts; not with "
+    "--emulator or Account documents). A bad manifest is still refused first, but read "
+    "requests will have been sent; by default nothing reaches Twilio before the manifests "
+    "are valid.",
+)
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -67,6 +77,7 @@ def plan(
     detailed_exitcode: bool,
     review_max_age: timedelta | None,
     full: bool,
+    read_early: bool,
 ) -> None:
     """Show what apply would change to make Twilio match the manifests in PATHS.
 
@@ -74,19 +85,23 @@ def plan(
     shown grouped by account; an account that fails is reported beside the others.
     """
     from cnamctl.live.early import EarlyRead
+    from cnamctl.manifest import load_workspace
     from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import plan_accounts
 
+    # By default the manifests come first: a bad one is refused before any request
+    # (and before the embedded emulator creates its database when it opens).
+    early_wanted = read_early and not embedded
+    sets = None if early_wanted else load_workspace(paths)
     with open_endpoint(api_url, embedded) as endpoint:
-        early = EarlyRead.start(paths, endpoint)  # reading while the manifests load
-        from cnamctl.manifest import load_workspace
-        from cnamctl.workspace import plan_accounts
-
-        try:
-            sets = load_workspace(paths)
-        except BaseException:
-            if early is not None:
-                early.abandon()
-            raise
+        early = EarlyRead.start(paths, endpoint) if early_wanted else None
+        if sets is None:
+            try:
+                sets = load_workspace(paths)  # the account is read meanwhile
+            except BaseException:
+                if early is not None:
+                    early.abandon()
+                raise
         results = plan_accounts(sets, endpoint, early)
     from cnamctl.plan.render.view import ViewOptions
     from cnamctl.plan.review import not_as_declared

@@ -1,9 +1,10 @@
 """Reading the live account while the manifests load.
 
 The two do not depend on each other: the read needs credentials, the manifests
-need the disk and the CPU. So `cnamctl plan` starts the read first and loads the
-manifests meanwhile, which hides most of the read's round trips behind the YAML
-and the validation (docs/benchmarks.md).
+need the disk and the CPU. So `cnamctl plan --read-early` starts the read first and
+loads the manifests meanwhile, which hides the YAML and the validation behind the
+read's round trips (docs/benchmarks.md). It is not the default: then a bad manifest
+makes no request at all (issue 11), where here read requests will have been sent.
 
 Which account to read is the one thing the manifests could change: Account
 documents name each account and where its credentials are. So the read starts

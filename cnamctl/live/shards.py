@@ -196,7 +196,11 @@ class NumbersRead:
         self._rest: Future[Listing] | None = None
         if first.next_url is None:
             return
-        plan = plan_shards([r["phone_number"] for r in first.records]) if shard else None
+        # Twilio fills every page but the last: a first page short of PageSize that
+        # links on is a server not paging as Twilio does, and is read on plainly (one
+        # request a page, so paging's bounds stop it as soon as they can).
+        full = len(first.records) >= PAGE_SIZE
+        plan = plan_shards([r["phone_number"] for r in first.records]) if shard and full else None
         if plan is None:
             self._rest = self._continue()
             return

@@ -1,4 +1,5 @@
-"""`cnamctl plan` reads the account while it loads the manifests (live/early.py).
+"""`cnamctl plan --read-early` reads the account while it loads the manifests
+(live/early.py); without it, nothing is read before they have loaded.
 
 No timing: the loader is made to wait until the emulator has seen a request, which
 happens only if the read started before the manifests were loaded.
@@ -43,17 +44,48 @@ def test_plan_reads_the_account_while_the_manifests_load(
     world.declare(profile("brand", "ACME BRAND", [number(0)]))
     world.emulator.reset_stats()
     seen = _loader_waiting_for_a_request(monkeypatch, world)
-    result = world.cli("plan", str(world.manifests))
+    result = world.cli("plan", "--read-early", str(world.manifests))
     assert result.exit_code == 0, result.output
     assert seen and seen[0] > 0  # the read had begun before the manifests were loaded
     assert "brand" in result.output
+
+
+def test_by_default_nothing_is_read_before_the_manifests_have_loaded(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world()
+    world.declare(profile("brand", "ACME BRAND", [number(0)]))
+    world.emulator.reset_stats()
+    seen: list[int] = []
+    real = cnamctl.manifest.load_workspace
+
+    def load_workspace(paths: Any) -> Any:
+        seen.append(int(world.emulator.stats()["total_requests"]))
+        return real(paths)
+
+    monkeypatch.setattr(cnamctl.manifest, "load_workspace", load_workspace)
+    result = world.cli("plan", str(world.manifests))
+    assert result.exit_code == 0, result.output
+    assert seen == [0]
+    assert world.emulator.stats()["total_requests"] > 0  # and then it was read
+
+
+def test_the_environment_turns_it_on(make_world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = make_world()
+    world.declare(profile("brand", "ACME BRAND", [number(0)]))
+    world.emulator.reset_stats()
+    seen = _loader_waiting_for_a_request(monkeypatch, world)
+    world.env["CNAMCTL_READ_EARLY"] = "1"
+    result = world.cli("plan", str(world.manifests))
+    assert result.exit_code == 0, result.output
+    assert seen and seen[0] > 0
 
 
 def test_a_manifest_problem_comes_first_even_when_the_read_fails(make_world: Any) -> None:
     world = make_world()
     (world.manifests / "cnam.yaml").write_text("apiVersion: cnamctl/v1\nkind: CnamProfile\n")
     world.env["TWILIO_AUTH_TOKEN"] = "wrong-token"
-    result = world.cli("plan", str(world.manifests))
+    result = world.cli("plan", "--read-early", str(world.manifests))
     assert result.exit_code == 1
     assert "cnam.yaml:" in result.output and "problem" in result.output
     assert "credentials" not in result.output.lower()
@@ -67,7 +99,7 @@ def test_with_an_account_document_nothing_is_read_before_the_manifests(
     world = make_world()
     account = {"apiVersion": "cnamctl/v1", "kind": "Account", "name": "main", "sid": ACCOUNT}
     world.declare(account)
-    result = world.cli("plan", str(world.manifests))
+    result = world.cli("plan", "--read-early", str(world.manifests))
     assert result.exit_code == 0, result.output
     assert started == []
 
@@ -124,7 +156,7 @@ def test_an_early_read_is_dropped_when_the_manifests_name_accounts(
     escaped = f'apiVersion: cnamctl/v1\nkind: "\\x41ccount"\nname: main\nsid: {ACCOUNT}\n'
     (world.manifests / "account.yaml").write_text(escaped)
     assert not may_hold_accounts([str(world.manifests)])
-    result = world.cli("plan", str(world.manifests))
+    result = world.cli("plan", "--read-early", str(world.manifests))
     assert result.exit_code == 0, result.output
     assert abandoned == [True]
     assert f"main ({ACCOUNT})" in result.output

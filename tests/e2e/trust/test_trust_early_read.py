@@ -1,4 +1,4 @@
-"""`cnamctl plan` reads the account while the manifests load (live/early.py) with the
+"""`cnamctl plan --read-early` reads the account while the manifests load (live/early.py) with the
 default policies only: manifests that manage SHAKEN/STIR or Voice Integrity get a
 read of their own policies, never the early snapshot that lacks them."""
 
@@ -29,6 +29,7 @@ def test_a_shaken_stir_profile_is_planned_from_a_read_of_its_policy(
     assert SHAKEN_STIR.policy_sid not in DEFAULT_POLICIES
     world.declare(shaken("acme-calls", NUMBERS[:3]))
     started = _record_early_reads(monkeypatch)
+    world.env["CNAMCTL_READ_EARLY"] = "1"
     plan = world.plan_document()
     assert len(started) == 1  # the early read did start ...
     text = world.plan().output
@@ -42,6 +43,7 @@ def test_cnam_only_manifests_use_the_early_read(
 ) -> None:
     world.declare(cnam("acme-sales", "ACME SALES", NUMBERS[:3]))
     started = _record_early_reads(monkeypatch)
+    world.env["CNAMCTL_READ_EARLY"] = "1"
     world.emulator.reset_stats()
     result = world.plan()
     assert result.exit_code == 0, result.output
