@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from bench import emulator_cpu, manifest_load
 from bench.cli import load_average
 from bench.report import Run, render
 from bench.scenarios.apply_throughput import apply_throughput, settle_cost
@@ -88,6 +89,19 @@ def main(argv: list[str] | None = None) -> int:
     run.load_averages.append(load_average())
     try:
         run.startup = _step("start-up", lambda: startup(config.startup_runs))
+        run.manifests = _step(
+            f"manifest load at {config.manifest_numbers:,}",
+            partial(manifest_load.measure, config.manifest_numbers, config.repeats),
+        )
+        run.emulator_cpu = _step(
+            "emulator CPU per page",
+            partial(
+                emulator_cpu.run,
+                config.emulator_cpu_numbers,
+                config.emulator_cpu_rounds,
+                workdir / "emulator-cpu",
+            ),
+        )
         for fleet in config.plan_fleets:
             run.plan.append(
                 _step(f"plan at {fleet.numbers:,}", partial(plan_at_scale, fleet, config))

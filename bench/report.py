@@ -7,7 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.emulator_cpu import BOUND_MS as PAGE_CPU_BOUND_MS
+from bench.emulator_cpu import PageCpu
 from bench.invariants import Verdict
+from bench.manifest_load import ManifestLoad
 from bench.scenarios.apply_throughput import ApplyThroughput
 from bench.scenarios.faults import MAX_RUNS, FaultConvergence
 from bench.scenarios.kill import KillCycle
@@ -49,6 +52,8 @@ class Run:
     faults: list[FaultConvergence] = field(default_factory=list)
     kills: list[KillCycle] = field(default_factory=list)
     startup: list[Startup] = field(default_factory=list)
+    manifests: ManifestLoad | None = None
+    emulator_cpu: list[PageCpu] = field(default_factory=list)
     load_averages: list[str] = field(default_factory=list)  # at the start and at the end
     seconds: float = 0.0
 
@@ -59,6 +64,16 @@ class Run:
                 Check(
                     f"{st.name} exits 0 with its output",
                     st.output_ok and set(st.exit_codes) == {0},
+                )
+            )
+        if self.manifests is not None:
+            m = self.manifests
+            out.append(
+                Check(
+                    f"loading {m.numbers:,} numbers of manifests: the valid set loads whole, "
+                    f"the broken one reports its {m.injected} problems at their lines",
+                    not m.failures,
+                    "; ".join(m.failures)[:300],
                 )
             )
         for p in self.plan:
@@ -74,6 +89,13 @@ class Run:
                     f"`cnamctl plan` exits 0 on the {p.fleet.numbers:,} fleet",
                     set(p.cli_exits) == {0},
                     ", ".join(map(str, p.cli_exits)),
+                )
+            )
+            out.append(
+                Check(
+                    f"`cnamctl plan --read-early` exits 0 on the {p.fleet.numbers:,} fleet",
+                    set(p.early_exits) == {0},
+                    ", ".join(map(str, p.early_exits)),
                 )
             )
             out.append(
@@ -181,6 +203,8 @@ def render(run: Run) -> str:
         _summary(run),
         _checks(checks),
         _startup_section(run.startup),
+        _manifests_section(run.manifests),
+        _emulator_cpu_section(run.emulator_cpu),
         _plan_section(run),
         _cpu_section(run.cpu),
         _apply_section(run.apply),
@@ -250,6 +274,28 @@ def _summary(run: Run) -> str:
                 _met(st.median <= STARTUP_BOUND),
             )
         )
+    if run.manifests is not None:
+        m = run.manifests
+        wall = m.median("valid")
+        rows.append(
+            (
+                f"loading and validating {m.numbers:,} numbers of manifests",
+                _s(wall),
+                f"{m.bound:g} s",
+                f"{wall / m.bound:.2f}",
+                _met(wall <= m.bound),
+            )
+        )
+    for page in run.emulator_cpu:
+        rows.append(
+            (
+                f"emulator CPU per 1,000-item page, {page.name} ({page.phase})",
+                f"{page.cpu_ms_per_page:.1f} ms",
+                f"{PAGE_CPU_BOUND_MS:g} ms",
+                f"{page.ratio:.2f}",
+                _met(page.cpu_ms_per_page <= PAGE_CPU_BOUND_MS),
+            )
+        )
     for p in run.plan:
         target = PROCESS_TARGETS.get(p.fleet.numbers)
         if target is None:
@@ -263,6 +309,16 @@ def _summary(run: Run) -> str:
                 f"{seconds:g} s; {ratio:g}x the latency bound ({_s(p.bound)})",
                 f"{p.cli_median / seconds:.2f}; {got:.2f}x",
                 _met(p.cli_median <= seconds and got <= ratio),
+            )
+        )
+        early = statistics.median(p.early_seconds)
+        rows.append(
+            (
+                f"`cnamctl plan --read-early` process, {p.fleet.numbers:,} numbers",
+                _s(early),
+                f"{seconds:g} s; {ratio:g}x the latency bound ({_s(p.bound)})",
+                f"{early / seconds:.2f}; {early / p.bound:.2f}x",
+                _met(early <= seconds and early / p.bound <= ratio),
             )
         )
         rows.append(
@@ -306,6 +362,15 @@ def _summary(run: Run) -> str:
                 _met(ratio <= APPLY_TARGET_RATIO),
             )
         )
+        rows.append(
+            (
+                "429s met by apply at --max-rps = the emulator's limit (reads and writes)",
+                f"{run.apply.rate_limited}",
+                "0 (every request paced by the client's limiter)",
+                "",
+                _met(run.apply.rate_limited == 0),
+            )
+        )
     if not rows:
         return ""
     return "\n\n".join(
@@ -341,6 +406,61 @@ each a whole child process, median (min to max). Commands load lazily (`cli/app.
 and no command module imports the twilio SDK, pydantic or rich until it runs
 (`tests/unit/cli/test_lazy_imports.py`).""",
             _table(("call", "wall", "bound", "ratio", "runs"), rows),
+        ]
+    )
+
+
+def _manifests_section(m: ManifestLoad | None) -> str:
+    if m is None:
+        return ""
+    rows = [
+        (
+            label,
+            _spread(tuple(r["wall"] for r in runs)),
+            _s(statistics.median(r["cpu"] for r in runs)),
+            f"{m.bound:g} s",
+            f"{statistics.median(r['wall'] for r in runs) / m.bound:.2f}",
+        )
+        for label, runs in (("valid", m.valid), (f"with {m.injected} problems", m.broken))
+    ]
+    return "\n\n".join(
+        [
+            f"## 0b. Loading and validating {m.numbers:,} numbers of manifests",
+            f"""`load_manifests` of the benchmark fleet's manifests (10 business profiles, 100
+CNAM profiles, 500 caller IDs, one YAML file per kind), each run in a fresh child
+process with the imports done before the clock starts (`bench/manifest_load.py`),
+{len(m.valid)} runs, median (min to max). The broken copy holds {m.injected} injected
+problems (letter typos, a toll-free number, a number in two profiles, a misspelt key,
+a broken YAML file), and must report every one of them at once at its file:line.""",
+            _table(("set", "wall", "CPU", "bound", "ratio"), rows),
+        ]
+    )
+
+
+def _emulator_cpu_section(pages: list[PageCpu]) -> str:
+    if not pages:
+        return ""
+    rows = [
+        (
+            p.name,
+            p.phase,
+            f"{p.cpu_ms_per_page:.2f} ms",
+            f"{PAGE_CPU_BOUND_MS:g} ms",
+            f"{p.ratio:.2f}",
+            p.pages,
+        )
+        for p in pages
+    ]
+    return "\n\n".join(
+        [
+            "## 0c. The emulator's own CPU per 1,000-item page",
+            """The emulator (`cnamctl emulator serve`, its own process) seeded with a fleet; a
+client walks every 1,000-item page of IncomingPhoneNumbers and of each business
+profile's ChannelEndpointAssignments (`bench/emulator_cpu.py`). The figure is the
+emulator process's CPU (user + system, /proc) per page, less what the idle server
+uses over the same time. "Cold": the first walk, each row encoded for the first time;
+"warm": the walks after it (the emulator keeps encoded rows until they change).""",
+            _table(("list", "walk", "CPU per page", "bound", "ratio", "pages"), rows),
         ]
     )
 
@@ -406,9 +526,11 @@ object by object.""",
             ],
         ),
         f"""The whole `cnamctl plan --format json` process (interpreter start-up, imports,
-YAML, validation, the read overlapping them, diff, rendering), {len(run.plan[0].cli_seconds)}
+YAML, validation, the read, diff, rendering), {len(run.plan[0].cli_seconds)}
 runs, median (min to max); its requests as the emulator counted them, and its own
-peak RSS.""",
+peak RSS (the largest of all its runs). By default the manifests load before any
+request (a bad one makes none); `--read-early` reads the account while they load
+(docs/plan-format.md), measured here too.""",
         _table(
             (
                 "numbers",
@@ -419,6 +541,8 @@ peak RSS.""",
                 "requests",
                 "minimum",
                 "peak RSS",
+                "with `--read-early`",
+                "its requests",
             ),
             [
                 (
@@ -440,6 +564,8 @@ peak RSS.""",
                     ", ".join(map(str, p.cli_requests)),
                     p.minimum,
                     f"{p.cli_peak_rss_mib * MB_PER_MIB:.0f} MB",
+                    f"{_spread(p.early_seconds)} ({statistics.median(p.early_seconds) / p.bound:.2f}x)",
+                    ", ".join(map(str, p.early_requests)),
                 )
                 for p in run.plan
             ],
@@ -656,7 +782,7 @@ def _faults_section(faults: list[FaultConvergence]) -> str:
             f"""{f0.planned:,}-change applies on {f0.fleet.describe()}. A missing
 product is five changes (create end user, create product, two
 entity assignments, submit); every number is one assignment. The emulator draws a fault for
-each request with the given probability (seed {FAULT_SEED}), among a 500, a reset
+each request with the given probability (seed {FAULT_SEED} + the run's number), among a 500, a reset
 connection and commit-then-drop (processed and committed, then the connection dropped),
 and adds {LATENCY_MS:g} ms latency (the last run also [0, {JITTER_MS:g}] ms of jitter per request,
 so concurrent requests finish in any order, issue 9); reviews approve after

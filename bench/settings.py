@@ -31,6 +31,9 @@ class Settings:
     jitter_fault_rate: float  # the fault run with jitter on
     jitter_kill_cycles: int  # kill cycles with jitter on, after the others
     startup_runs: int
+    manifest_numbers: int  # loading and validating (bench/manifest_load.py)
+    emulator_cpu_numbers: int  # the emulator's CPU per page (bench/emulator_cpu.py)
+    emulator_cpu_rounds: int
     settle_fleet: Fleet  # products to create: what apply's --settle waits cost
 
 
@@ -54,6 +57,9 @@ def settings(*, quick: bool, workdir: Path) -> Settings:
             jitter_fault_rate=0.1,
             jitter_kill_cycles=2,
             startup_runs=5,
+            manifest_numbers=10_000,
+            emulator_cpu_numbers=5_000,
+            emulator_cpu_rounds=3,
             settle_fleet=replace(small, created=16, branded=0.0),
         )
     return Settings(
@@ -77,5 +83,8 @@ def settings(*, quick: bool, workdir: Path) -> Settings:
         jitter_fault_rate=0.1,
         jitter_kill_cycles=4,
         startup_runs=15,
+        manifest_numbers=100_000,
+        emulator_cpu_numbers=10_000,
+        emulator_cpu_rounds=6,
         settle_fleet=Fleet(1_000, created=90, branded=0.0),
     )

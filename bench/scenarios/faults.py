@@ -71,7 +71,14 @@ def converge_under_faults(
         # Faults are for the applies: the first plan, like every check, reads without.
         planned = convergence(fleet, desired, emulator.client()).changes
         for attempt in range(1, MAX_RUNS + 1):
-            emulator.configure(fault_rate=rate, latency_ms=LATENCY_MS, jitter_ms=jitter_ms)
+            # A seed of its own for each run: the emulator reseeds its fault draws when
+            # they are turned back on, and every run would otherwise meet the same faults.
+            emulator.configure(
+                fault_rate=rate,
+                fault_seed=FAULT_SEED + attempt,
+                latency_ms=LATENCY_MS,
+                jitter_ms=jitter_ms,
+            )
             emulator.reset_stats()
             result = run(apply_command(manifests), emulator.env)
             stats = emulator.stats()

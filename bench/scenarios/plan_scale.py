@@ -45,6 +45,9 @@ class PlanAtScale:
     cli_exits: tuple[int, ...]
     cli_requests: tuple[int, ...]  # the emulator's count for each process
     cli_peak_rss_mib: float  # the largest of the processes' peak RSS
+    early_seconds: tuple[float, ...]  # the same with --read-early
+    early_exits: tuple[int, ...]
+    early_requests: tuple[int, ...]
 
     @property
     def bound(self) -> float:
@@ -123,6 +126,14 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
             emulator.reset_stats()
             cli.append(measured(["plan", "--format", "json", str(manifests)], emulator.env))
             cli_requests.append(int(emulator.stats()["total_requests"]))
+        early = []
+        early_requests = []
+        for _ in range(settings.repeats):
+            emulator.reset_stats()
+            early.append(
+                measured(["plan", "--read-early", "--format", "json", str(manifests)], emulator.env)
+            )
+            early_requests.append(int(emulator.stats()["total_requests"]))
     return PlanAtScale(
         fleet=fleet,
         load_seconds=load_seconds,
@@ -139,7 +150,10 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
         cli_seconds=tuple(c.seconds for c in cli),
         cli_exits=tuple(c.exit_code for c in cli),
         cli_requests=tuple(cli_requests),
-        cli_peak_rss_mib=max(c.peak_rss_mib for c in cli),
+        cli_peak_rss_mib=max(c.peak_rss_mib for c in [*cli, *early]),
+        early_seconds=tuple(c.seconds for c in early),
+        early_exits=tuple(c.exit_code for c in early),
+        early_requests=tuple(early_requests),
     )
 
 
