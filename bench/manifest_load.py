@@ -131,6 +131,42 @@ def _check_broken(runs: list[dict[str, Any]], injected: list[Injected]) -> list[
     return failures
 
 
+@dataclass(frozen=True)
+class ManifestLoad:
+    """Both sets' runs (each a child's outcome) and what did not load as it must."""
+
+    numbers: int
+    valid: list[dict[str, Any]]
+    broken: list[dict[str, Any]]
+    injected: int
+    failures: list[str]
+
+    @property
+    def bound(self) -> float:
+        return BOUND_SECONDS * self.numbers / NUMBERS
+
+    def median(self, which: str, what: str = "wall") -> float:
+        runs = self.valid if which == "valid" else self.broken
+        return statistics.median(r[what] for r in runs)
+
+
+def measure(numbers: int = NUMBERS, repeats: int = 3) -> ManifestLoad:
+    """Write both sets, load each ``repeats`` times in fresh processes, check them."""
+    workdir = Path(tempfile.mkdtemp(prefix="cnamctl-bench-manifests-"))
+    try:
+        valid, broken, injected = write_sets(workdir, numbers)
+        good = [_child(valid) for _ in range(repeats)]
+        bad = [_child(broken) for _ in range(repeats)]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    failures = [
+        f"valid set loaded as {r}"
+        for r in good
+        if (r.get("cnam_profiles"), r.get("numbers")) != (100, numbers)
+    ] + _check_broken(bad, injected)
+    return ManifestLoad(numbers, good, bad, len(injected), failures)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.manifest_load", description=__doc__)
     parser.add_argument("--numbers", type=int, default=NUMBERS)
@@ -140,27 +176,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_measure(args.child)))
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="cnamctl-bench-manifests-"))
-    try:
-        valid, broken, injected = write_sets(workdir, args.numbers)
-        good = [_child(valid) for _ in range(args.repeats)]
-        bad = [_child(broken) for _ in range(args.repeats)]
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    failures = [
-        f"valid set loaded as {r}"
-        for r in good
-        if (r.get("cnam_profiles"), r.get("numbers")) != (100, args.numbers)
-    ] + _check_broken(bad, injected)
-    bound = BOUND_SECONDS * args.numbers / NUMBERS
+    result = measure(args.numbers, args.repeats)
+    bound = result.bound
     print(f"load_manifests, {args.numbers:,} numbers, median of {args.repeats} fresh processes")
     print(f"{'set':<36}{'wall':>8}{'CPU':>8}{'bound':>8}{'ratio':>8}")
     over = False
-    for label, runs in (("valid", good), (f"with {len(injected)} problems", bad)):
-        wall = statistics.median(r["wall"] for r in runs)
-        cpu = statistics.median(r["cpu"] for r in runs)
+    for which, label in (("valid", "valid"), ("broken", f"with {result.injected} problems")):
+        wall, cpu = result.median(which), result.median(which, "cpu")
         over = over or wall > bound
         print(f"{label:<36}{wall:>7.2f}s{cpu:>7.2f}s{bound:>7.2f}s{wall / bound:>7.2f}x")
+    failures = result.failures
     for failure in failures:
         print(f"FAILED: {failure}")
     print("within the bound" if not over else "OVER THE BOUND")

@@ -22,7 +22,7 @@ from twilio.rest import Client
 
 from bench.cli import CNAMCTL
 from bench.fleet import ACCOUNT, TOKEN, Fleet
-from bench.settings import REVIEW_DELAY
+from bench.settings import JITTER_SEED, REVIEW_DELAY
 from cnamctl.twilio import Credentials, make_client
 
 
@@ -53,8 +53,8 @@ class ServedEmulator:
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def quiet(self) -> None:
-        """No faults, throttling or latency from now on, and pending reviews done."""
-        self.configure(fault_rate=0.0, rate_limit=None, latency_ms=0)
+        """No faults, throttling, latency or jitter from now on, and pending reviews done."""
+        self.configure(fault_rate=0.0, rate_limit=None, latency_ms=0, jitter_ms=0)
         time.sleep(2 * REVIEW_DELAY)
 
     def client(self, *, timeout: float = 30.0) -> Client:
@@ -85,6 +85,7 @@ def serve_fleet(
     fault_rate: float = 0.0,
     fault_seed: int | None = None,
     review_delay: float = REVIEW_DELAY,
+    jitter_ms: float = 0.0,
 ) -> Iterator[ServedEmulator]:
     """``cnamctl emulator serve`` on a free port, seeded with ``fleet``."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -113,6 +114,8 @@ def serve_fleet(
         command += ["--rate-limit", str(rate_limit)]
     if fault_seed is not None:
         command += ["--fault-seed", str(fault_seed)]
+    if jitter_ms:
+        command += ["--jitter-ms", str(jitter_ms), "--random-seed", str(JITTER_SEED)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env

@@ -11,6 +11,8 @@ LATENCY_MS = 50.0  # injected per request, every scenario that talks to the emul
 APPLY_RATE_LIMIT = 50.0  # emulator requests per second in the throughput scenario
 FAULT_SEED = 7
 REVIEW_DELAY = 0.5  # seconds the emulator's automatic review takes
+JITTER_MS = 50.0  # the fault and kill runs with jitter on (issue 9): [0, 50] ms more a request
+JITTER_SEED = 9
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,13 @@ class Settings:
     fault_rates: tuple[float, ...]
     kill_fleet: Fleet
     kill_cycles: int
+    jitter_fault_rate: float  # the fault run with jitter on
+    jitter_kill_cycles: int  # kill cycles with jitter on, after the others
+    startup_runs: int
+    manifest_numbers: int  # loading and validating (bench/manifest_load.py)
+    emulator_cpu_numbers: int  # the emulator's CPU per page (bench/emulator_cpu.py)
+    emulator_cpu_rounds: int
+    settle_fleet: Fleet  # products to create: what apply's --settle waits cost
 
 
 def settings(*, quick: bool, workdir: Path) -> Settings:
@@ -45,11 +54,22 @@ def settings(*, quick: bool, workdir: Path) -> Settings:
             fault_rates=(0.05, 0.2),
             kill_fleet=replace(small, created=16, branded=0.0),
             kill_cycles=3,
+            jitter_fault_rate=0.1,
+            jitter_kill_cycles=2,
+            startup_runs=5,
+            manifest_numbers=10_000,
+            emulator_cpu_numbers=5_000,
+            emulator_cpu_rounds=3,
+            settle_fleet=replace(small, created=16, branded=0.0),
         )
     return Settings(
         quick=False,
         workdir=workdir,
-        plan_fleets=(Fleet(1_000, branded=0.9), Fleet(10_000, branded=0.9)),
+        plan_fleets=(
+            Fleet(1_000, branded=0.9),
+            Fleet(10_000, branded=0.9),
+            Fleet(100_000, branded=0.9),
+        ),
         naive_fleet=Fleet(1_000, branded=0.9),
         repeats=3,
         cpu_numbers=100_000,
@@ -60,4 +80,11 @@ def settings(*, quick: bool, workdir: Path) -> Settings:
             500, cnam_profiles=50, business_profiles=5, caller_ids=100, created=40, branded=0.0
         ),
         kill_cycles=10,
+        jitter_fault_rate=0.1,
+        jitter_kill_cycles=4,
+        startup_runs=15,
+        manifest_numbers=100_000,
+        emulator_cpu_numbers=10_000,
+        emulator_cpu_rounds=6,
+        settle_fleet=Fleet(1_000, created=90, branded=0.0),
     )

@@ -21,7 +21,9 @@ from typing import Protocol
 
 from twilio.rest import Client
 
+from cnamctl.apply.defaults import DEFAULT_ACCOUNTS_AT_ONCE
 from cnamctl.errors import CnamctlError
+from cnamctl.live.early import EarlyRead
 from cnamctl.live.model import Snapshot
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest.model import Account, ManifestSet
@@ -31,7 +33,6 @@ from cnamctl.plan.scope import policies_of
 from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio.target import Endpoint
 
-DEFAULT_ACCOUNTS_AT_ONCE = 4  # accounts read, planned or applied at the same time
 DEFAULT_ACCOUNT = "default account"
 
 
@@ -112,14 +113,28 @@ def connect(account: AccountPlan, endpoint: Endpoint) -> Snapshot:
 
 
 def plan_accounts(
-    sets: Sequence[ManifestSet], endpoint: Endpoint, *, at_once: int = DEFAULT_ACCOUNTS_AT_ONCE
+    sets: Sequence[ManifestSet],
+    endpoint: Endpoint,
+    early: EarlyRead | None = None,
+    *,
+    at_once: int = DEFAULT_ACCOUNTS_AT_ONCE,
 ) -> list[AccountPlan]:
+    """``early``: the environment's account, read while ``sets`` loaded: the snapshot
+    of the unnamed account; dropped when the manifests name accounts (live/early.py)."""
     results = [AccountPlan.of(s) for s in sets]
-    for_each_account(results, lambda r: _plan_one(r, endpoint), at_once=at_once)
+    if early is not None and named(results):
+        early.abandon()
+        early = None
+    for_each_account(results, lambda r: _plan_one(r, endpoint, early), at_once=at_once)
     return results
 
 
-def _plan_one(result: AccountPlan, endpoint: Endpoint) -> None:
+def _plan_one(result: AccountPlan, endpoint: Endpoint, early: EarlyRead | None = None) -> None:
     assert result.manifests is not None
-    live = connect(result, endpoint)
+    if early is not None:
+        if set(early.policies) == set(policies_of(result.manifests)):
+            result.client, result.live = early.take()
+        else:  # the manifests manage policies the early read did not read: read again
+            early.abandon()
+    live = result.live or connect(result, endpoint)
     result.plan = compute_plan(result.manifests, live)

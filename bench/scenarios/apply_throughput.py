@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.cli import apply_command, run
 from bench.fleet import Fleet
@@ -41,19 +42,30 @@ class ApplyThroughput:
 
 
 def apply_throughput(settings: Settings) -> ApplyThroughput:
-    fleet = settings.apply_fleet
-    workdir = settings.workdir / "apply"
+    return measure_apply(settings.apply_fleet, settings.workdir / "apply")
+
+
+def settle_cost(settings: Settings) -> tuple[ApplyThroughput, ApplyThroughput]:
+    """The same apply with products to create, at the default --settle and at 0."""
+    fleet = settings.settle_fleet
+    return (
+        measure_apply(fleet, settings.workdir / "settle-default"),
+        measure_apply(fleet, settings.workdir / "settle-0", "--settle", "0"),
+    )
+
+
+def measure_apply(fleet: Fleet, workdir: Path, *extra: str) -> ApplyThroughput:
     manifests = fleet.write_manifests(workdir / "manifests")
     desired = load_manifests([str(manifests)])
     with serve_fleet(
         fleet, workdir, latency_ms=LATENCY_MS, rate_limit=APPLY_RATE_LIMIT
     ) as emulator:
         emulator.reset_stats()
-        result = run(apply_command(manifests), emulator.env)
+        result = run(apply_command(manifests, *extra), emulator.env)
         stats = emulator.stats()
         emulator.quiet()
         end = verdict(fleet, desired, emulator.client())
-    doc = result.document()
+    doc = result.apply_result()
     by_method: Counter[str] = Counter()
     for key, n in stats["requests"].items():
         by_method[key.split(" ", 1)[0]] += n

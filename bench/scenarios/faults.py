@@ -37,6 +37,7 @@ class FaultRun:
 class FaultConvergence:
     fleet: Fleet
     fault_rate: float
+    jitter_ms: float
     planned: int  # changes in the first plan
     runs: tuple[FaultRun, ...]
     runs_to_converge: int | None  # None: not converged within MAX_RUNS
@@ -51,23 +52,37 @@ class FaultConvergence:
         return sum(sum(r.faults.values()) for r in self.runs)
 
 
-def converge_under_faults(rate: float, settings: Settings) -> FaultConvergence:
+def converge_under_faults(
+    rate: float, settings: Settings, *, jitter_ms: float = 0.0
+) -> FaultConvergence:
     fleet = settings.fault_fleet
-    workdir = settings.workdir / f"faults-{rate:g}"
+    workdir = settings.workdir / f"faults-{rate:g}-jitter-{jitter_ms:g}"
     manifests = fleet.write_manifests(workdir / "manifests")
     desired = load_manifests([str(manifests)])
     runs: list[FaultRun] = []
     converged_after: int | None = None
     with serve_fleet(
-        fleet, workdir, latency_ms=LATENCY_MS, fault_rate=rate, fault_seed=FAULT_SEED
+        fleet,
+        workdir,
+        latency_ms=LATENCY_MS,
+        fault_seed=FAULT_SEED,
+        jitter_ms=jitter_ms,
     ) as emulator:
+        # Faults are for the applies: the first plan, like every check, reads without.
         planned = convergence(fleet, desired, emulator.client()).changes
         for attempt in range(1, MAX_RUNS + 1):
-            emulator.configure(fault_rate=rate, latency_ms=LATENCY_MS)
+            # A seed of its own for each run: the emulator reseeds its fault draws when
+            # they are turned back on, and every run would otherwise meet the same faults.
+            emulator.configure(
+                fault_rate=rate,
+                fault_seed=FAULT_SEED + attempt,
+                latency_ms=LATENCY_MS,
+                jitter_ms=jitter_ms,
+            )
             emulator.reset_stats()
             result = run(apply_command(manifests), emulator.env)
             stats = emulator.stats()
-            doc = result.document()
+            doc = result.apply_result()
             runs.append(
                 FaultRun(
                     exit_code=result.exit_code,
@@ -85,4 +100,4 @@ def converge_under_faults(rate: float, settings: Settings) -> FaultConvergence:
                 converged_after = attempt
                 break
         end = verdict(fleet, desired, emulator.client())
-    return FaultConvergence(fleet, rate, planned, tuple(runs), converged_after, end)
+    return FaultConvergence(fleet, rate, jitter_ms, planned, tuple(runs), converged_after, end)

@@ -20,7 +20,7 @@ from bench.cli import apply_command, run, spawn
 from bench.fleet import Fleet
 from bench.invariants import Verdict, convergence, duplicates, verdict
 from bench.served import serve_fleet
-from bench.settings import LATENCY_MS, Settings
+from bench.settings import JITTER_MS, LATENCY_MS, Settings
 from cnamctl.manifest import load_manifests
 
 MAX_RERUNS = 3
@@ -30,6 +30,7 @@ POLL = 0.005  # seconds between looks at the emulator's write count
 @dataclass(frozen=True)
 class KillCycle:
     fleet: Fleet
+    jitter_ms: float
     target_writes: int  # kill once the emulator committed this many writes
     writes_at_kill: int
     killed: bool  # False when the apply finished before reaching the target
@@ -41,10 +42,16 @@ class KillCycle:
 
 
 def kill_cycles(settings: Settings) -> list[KillCycle]:
-    return [kill_cycle(i, settings) for i in range(settings.kill_cycles)]
+    """``kill_cycles`` cycles, then ``jitter_kill_cycles`` more with jitter on."""
+    plain = [kill_cycle(i, settings) for i in range(settings.kill_cycles)]
+    jittered = [
+        kill_cycle(settings.kill_cycles + i, settings, jitter_ms=JITTER_MS)
+        for i in range(settings.jitter_kill_cycles)
+    ]
+    return plain + jittered
 
 
-def kill_cycle(index: int, settings: Settings) -> KillCycle:
+def kill_cycle(index: int, settings: Settings, *, jitter_ms: float = 0.0) -> KillCycle:
     fleet = settings.kill_fleet
     workdir = settings.workdir / f"kill-{index}"
     manifests = fleet.write_manifests(workdir / "manifests")
@@ -54,7 +61,7 @@ def kill_cycle(index: int, settings: Settings) -> KillCycle:
     early = 4 * missing  # creations and entity assignments come first
     last = fleet.expected_changes - 1
     target = rng.randint(1, early if index % 2 == 0 and early else last)
-    with serve_fleet(fleet, workdir, latency_ms=LATENCY_MS) as emulator:
+    with serve_fleet(fleet, workdir, latency_ms=LATENCY_MS, jitter_ms=jitter_ms) as emulator:
         child = spawn(apply_command(manifests), emulator.env)
         writes = 0
         while child.poll() is None:
@@ -75,6 +82,7 @@ def kill_cycle(index: int, settings: Settings) -> KillCycle:
         end = verdict(fleet, desired, emulator.client())
     return KillCycle(
         fleet=fleet,
+        jitter_ms=jitter_ms,
         target_writes=target,
         writes_at_kill=writes,
         killed=killed,

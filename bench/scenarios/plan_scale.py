@@ -2,10 +2,12 @@
 
 Per fleet: ``read_snapshot`` + ``compute_plan`` wall time (a fresh SDK client
 each repetition, as a CLI run would have), the HTTP requests the emulator saw
-for one read, the minimum paging allows, and the whole ``cnamctl plan`` command
-as a child process (interpreter start-up and manifest loading included). On
-the naive-baseline fleet, the naive sequential reader runs against the same
-emulator in the same run.
+for one read, the minimum paging allows, the same read with the numbers read
+page by page (``shard_numbers=False``: its time, its requests, and whether it
+read exactly the same account), and the whole ``cnamctl plan`` command as a
+child process, ``repeats`` times (interpreter start-up, manifest loading, read,
+diff, rendering; its requests and its peak RSS). On the naive-baseline fleet,
+the naive sequential reader runs against the same emulator in the same run.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from bench.cli import CNAMCTL, run
+from bench.cli import measured
 from bench.fleet import Fleet
 from bench.naive import NaiveRead, naive_read, snapshot_counts
-from bench.paging import minimum_requests
+from bench.paging import minimum_requests, pages
 from bench.served import serve_fleet
 from bench.settings import LATENCY_MS, Settings
 from cnamctl.live.reader import read_snapshot
@@ -36,8 +38,26 @@ class PlanAtScale:
     requests: int  # seen by the emulator during one read
     minimum: int  # the fewest requests paging allows
     changes: int  # in the plan
-    cli_seconds: float  # `cnamctl plan --format json` as a child process
-    cli_exit: int
+    plain_seconds: float  # the same read, numbers page by page
+    plain_requests: int
+    same_as_plain: bool  # the sharded read read exactly what the plain read did
+    cli_seconds: tuple[float, ...]  # `cnamctl plan --format json` as a child process
+    cli_exits: tuple[int, ...]
+    cli_requests: tuple[int, ...]  # the emulator's count for each process
+    cli_peak_rss_mib: float  # the largest of the processes' peak RSS
+    early_seconds: tuple[float, ...]  # the same with --read-early
+    early_exits: tuple[int, ...]
+    early_requests: tuple[int, ...]
+
+    @property
+    def bound(self) -> float:
+        """The latency bound: the numbers' pages one after another, plus one round
+        for the per-object lists (issue 12), at the injected latency."""
+        return (pages(self.fleet.numbers) + 1) * LATENCY_MS / 1000
+
+    @property
+    def cli_median(self) -> float:
+        return statistics.median(self.cli_seconds)
 
     @property
     def total_seconds(self) -> tuple[float, ...]:
@@ -73,6 +93,9 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
     read_cpu: list[float] = []
     emulator_cpu: list[float] = []
     with serve_fleet(fleet, workdir, latency_ms=LATENCY_MS) as emulator:
+        # A first read renders every row in the emulator (its cold cost, measured apart by
+        # bench/emulator_cpu.py); the figures below are the reads after it.
+        read_snapshot(emulator.client(), shard_numbers=False)
         for _ in range(settings.repeats):
             emulator.reset_stats()
             client = emulator.client()
@@ -89,7 +112,28 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
             plan = compute_plan(desired, live)
             plans.append(time.perf_counter() - started)
             requests = int(emulator.stats()["total_requests"])
-        cli = run([*CNAMCTL, "plan", "--format", "json", str(manifests)], emulator.env)
+        emulator.reset_stats()
+        started = time.perf_counter()
+        plain = read_snapshot(emulator.client(), shard_numbers=False)
+        plain_seconds = time.perf_counter() - started
+        plain_requests = int(emulator.stats()["total_requests"])
+        same = plain.fingerprints() == live.fingerprints() and {
+            sid: n.phone_number for sid, n in plain.numbers.items()
+        } == {sid: n.phone_number for sid, n in live.numbers.items()}
+        cli = []
+        cli_requests = []
+        for _ in range(settings.repeats):
+            emulator.reset_stats()
+            cli.append(measured(["plan", "--format", "json", str(manifests)], emulator.env))
+            cli_requests.append(int(emulator.stats()["total_requests"]))
+        early = []
+        early_requests = []
+        for _ in range(settings.repeats):
+            emulator.reset_stats()
+            early.append(
+                measured(["plan", "--read-early", "--format", "json", str(manifests)], emulator.env)
+            )
+            early_requests.append(int(emulator.stats()["total_requests"]))
     return PlanAtScale(
         fleet=fleet,
         load_seconds=load_seconds,
@@ -100,8 +144,16 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
         requests=requests,
         minimum=minimum_requests(live),
         changes=len(plan.changes),
-        cli_seconds=cli.seconds,
-        cli_exit=cli.exit_code,
+        plain_seconds=plain_seconds,
+        plain_requests=plain_requests,
+        same_as_plain=same,
+        cli_seconds=tuple(c.seconds for c in cli),
+        cli_exits=tuple(c.exit_code for c in cli),
+        cli_requests=tuple(cli_requests),
+        cli_peak_rss_mib=max(c.peak_rss_mib for c in [*cli, *early]),
+        early_seconds=tuple(c.seconds for c in early),
+        early_exits=tuple(c.exit_code for c in early),
+        early_requests=tuple(early_requests),
     )
 
 

@@ -41,12 +41,12 @@ from typing import Any
 
 from twilio.rest import Client
 
+from cnamctl.apply.defaults import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_SETTLE_SECONDS
 from cnamctl.apply.evaluation import to_problems
 from cnamctl.apply.events import ChangeFinished, ChangeRetrying, ChangeStarted, EventSink, ignore
 from cnamctl.apply.failures import Failure, FailureKind, classify
 from cnamctl.apply.graph import DependencyGraph
 from cnamctl.apply.operations import (
-    DEFAULT_SETTLE_SECONDS,
     OPERATIONS,
     Context,
     Done,
@@ -65,8 +65,6 @@ from cnamctl.plan.model import Action, Change, Plan, is_ref, ref
 from cnamctl.twilio.client import paced
 from cnamctl.twilio.retry import RetryBudget, RetryPolicy
 
-DEFAULT_CONCURRENCY = 16
-DEFAULT_MAX_RPS = 50.0
 _SETTLE_POLL = 0.5  # seconds between read-backs while a write may not be visible yet
 
 

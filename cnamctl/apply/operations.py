@@ -97,6 +97,7 @@ from twilio.base import values
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from cnamctl.apply.defaults import DEFAULT_SETTLE_SECONDS
 from cnamctl.apply.evaluation import Finding, findings
 from cnamctl.live.model import LiveEndUser, Snapshot
 from cnamctl.plan.model import Action
@@ -105,9 +106,6 @@ from cnamctl.plan.review import APPROVED, DRAFT, REJECTED, UNDER_REVIEW
 Params = Mapping[str, Any]
 PAGE_SIZE = 1000
 REVIEWED = frozenset({APPROVED, REJECTED})
-
-
-DEFAULT_SETTLE_SECONDS = 2.0
 
 
 @dataclass

@@ -9,22 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from cnamctl.apply.executor import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, ApplySettings
-from cnamctl.apply.operations import DEFAULT_SETTLE_SECONDS
-from cnamctl.apply.prepare import (
-    PreparedAccount,
-    looks_like_saved_plan,
-    prepare_planned,
-    prepare_saved,
+from cnamctl.apply.defaults import (
+    DEFAULT_ACCOUNTS_AT_ONCE,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RPS,
+    DEFAULT_SETTLE_SECONDS,
 )
-from cnamctl.apply.progress import Display, PlainLog, RichProgress, Silent
-from cnamctl.apply.report import render_result_json, render_summary
-from cnamctl.apply.result import AccountOutcome, ApplyResult
-from cnamctl.apply.run import ApplyRun
 from cnamctl.cli.caller_ids_cmd import verification_hint
 from cnamctl.cli.options import (
     format_option,
@@ -36,14 +30,14 @@ from cnamctl.cli.options import (
     use_color,
 )
 from cnamctl.errors import ApplyError, UsageError
-from cnamctl.manifest import load_workspace
-from cnamctl.plan.model import Plan
-from cnamctl.plan.render import render_text
-from cnamctl.plan.render.accounts import AccountSection, render_accounts_text, section_header
-from cnamctl.plan.saved import load_saved_plan
 from cnamctl.text import inert
-from cnamctl.twilio.target import Endpoint, open_endpoint
-from cnamctl.workspace import DEFAULT_ACCOUNTS_AT_ONCE, named, plan_accounts
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.apply.prepare import PreparedAccount
+    from cnamctl.apply.progress import Display
+    from cnamctl.apply.result import AccountOutcome, ApplyResult
+    from cnamctl.plan.model import Plan
+    from cnamctl.twilio.target import Endpoint
 
 
 @click.command()
@@ -106,6 +100,15 @@ def apply(
     is given or PATHS is a saved plan (reviewed when it was saved). Ctrl-C stops
     cleanly: changes in flight finish, nothing new starts.
     """
+    from cnamctl.apply.executor import ApplySettings
+    from cnamctl.apply.prepare import looks_like_saved_plan, prepare_planned, prepare_saved
+    from cnamctl.apply.report import render_result_json
+    from cnamctl.apply.run import ApplyRun
+    from cnamctl.manifest import load_workspace
+    from cnamctl.plan.saved import load_saved_plan
+    from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import named, plan_accounts
+
     saved = load_saved_plan(paths[0]) if looks_like_saved_plan(paths) else None
     text = fmt == "text" and not is_quiet()
     flags = [f for f, on in (("--auto-approve", auto_approve), ("--force", force)) if on]
@@ -167,16 +170,24 @@ class _TextObserver:
         self._headers = headers
 
     def account_started(self, account: PreparedAccount, plan: Plan) -> None:
+        from cnamctl.plan.render.accounts import section_header
+
         if self._headers:
             click.echo(section_header(account.name))
         who = f"{account.name} at {self._where}" if self._headers else self._where
         click.echo(f"Applying {len(plan.changes)} changes to {who}", err=True)
 
     def account_finished(self, account: PreparedAccount, result: ApplyResult) -> None:
+        from cnamctl.apply.report import render_summary
+
         click.echo(render_summary(result, rerun=self._rerun), nl=False)
 
     def display(self, plan: Plan) -> Display:
         """Bars on a terminal, a line per change otherwise."""
+        from rich.console import Console
+
+        from cnamctl.apply.progress import PlainLog, RichProgress
+
         if is_terminal(sys.stderr):
             return RichProgress(plan, Console(stderr=True))
         return PlainLog(sys.stdout)
@@ -199,6 +210,8 @@ class _Quiet:
         return None
 
     def display(self, plan: Plan) -> Display:
+        from cnamctl.apply.progress import Silent
+
         return Silent(self._stream)
 
     def notify(self, message: str) -> None:
@@ -207,6 +220,10 @@ class _Quiet:
 
 
 def _plans_text(accounts: Sequence[PreparedAccount]) -> str:
+    from cnamctl.plan.render import render_text
+    from cnamctl.plan.render.accounts import AccountSection, render_accounts_text
+    from cnamctl.workspace import named
+
     if not named(accounts):
         (account,) = accounts
         assert account.plan is not None
@@ -259,6 +276,8 @@ def _confirm(
 ) -> None:
     """Ask once on the terminal, naming the accounts and where the changes go; real
     Twilio takes only ``yes``. ``shown``: the plans are already on stdout."""
+    from cnamctl.workspace import named
+
     if not _stdin_is_terminal():
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal: run "

@@ -5,26 +5,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from cnamctl.apply.verify import (
-    PendingCallerId,
-    VerificationTimeout,
-    pending,
-    place_call,
-    verified_numbers,
-    wait_until_verified,
-)
 from cnamctl.cli.options import hint, is_terminal, paths_argument, target_options
 from cnamctl.errors import CnamctlError, UsageError
-from cnamctl.manifest import load_workspace
-from cnamctl.plan.caller_ids import awaiting_verification
-from cnamctl.plan.model import Plan
 from cnamctl.text import inert
-from cnamctl.twilio.target import open_endpoint
-from cnamctl.workspace import AccountPlan, for_each_account, named
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from rich.console import Console
+
+    from cnamctl.apply.verify import PendingCallerId
+    from cnamctl.plan.model import Plan
+    from cnamctl.workspace import AccountPlan
 
 
 @click.command("verify-caller-ids")
@@ -66,6 +60,11 @@ def verify_caller_ids(
     until the caller ID appears. It asks before calling, and refuses to run
     without a terminal, so a scheduled job never phones anyone.
     """
+    from cnamctl.apply.verify import pending, verified_numbers
+    from cnamctl.manifest import load_workspace
+    from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import AccountPlan, for_each_account, named
+
     if not _interactive():
         raise UsageError(
             "verify-caller-ids has Twilio phone each number and waits for a person to enter "
@@ -121,6 +120,10 @@ def _call_each(
     calls: Sequence[tuple[AccountPlan, PendingCallerId]], timeout: float, interval: float
 ) -> list[str]:
     """Place each call and wait for it; the numbers that were not verified."""
+    from rich.console import Console
+
+    from cnamctl.apply.verify import VerificationTimeout, place_call
+
     console = Console(stderr=True)
     failed = []
     for index, (account, caller) in enumerate(calls):
@@ -161,6 +164,8 @@ def _wait(
     interval: float,
 ) -> str:
     """Wait for ``number`` with a spinner, elapsed time and the bound, on stderr."""
+    from cnamctl.apply.verify import wait_until_verified
+
     assert account.client is not None
     with console.status(f"waiting for {number}") as status:
 
@@ -197,6 +202,8 @@ def _interactive() -> bool:
 
 def verification_hint(plans: Iterable[Plan | None], paths: Sequence[str]) -> str | None:
     """The advice a plan or apply prints when caller IDs wait for a person."""
+    from cnamctl.plan.caller_ids import awaiting_verification
+
     waiting = sum(len(awaiting_verification(p)) for p in plans if p is not None)
     if not waiting:
         return None

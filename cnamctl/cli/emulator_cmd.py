@@ -14,10 +14,7 @@ from typing import Any
 
 import click
 
-from cnamctl.emulator import Emulator, EmulatorConfig, SeedError
-from cnamctl.emulator.config import field_types
-from cnamctl.emulator.storage.seed import demo_seed, example_seed_text
-from cnamctl.emulator.web.server import base_url
+from cnamctl.emulator.config import EmulatorConfig, field_types
 from cnamctl.errors import UsageError
 
 ADMIN_TOKEN_ENV = "CNAMCTL_EMULATOR_ADMIN_TOKEN"
@@ -111,6 +108,10 @@ def emulator() -> None:
 @config_options
 def serve(host: str, port: int, db: Path | None, seed: Path | None, **knobs: Any) -> None:
     """Serve the emulator in the foreground until Ctrl-C."""
+    from cnamctl.emulator import Emulator, SeedError
+    from cnamctl.emulator.storage.seed import demo_seed
+    from cnamctl.emulator.web.server import base_url
+
     names = {f.name for f in EmulatorConfig.fields()}
     try:
         config = EmulatorConfig(**{k: v for k, v in knobs.items() if k in names and v is not None})
@@ -159,4 +160,6 @@ def serve(host: str, port: int, db: Path | None, seed: Path | None, **knobs: Any
 @emulator.command("seed-example")
 def seed_example() -> None:
     """Print an example seed YAML (every feature, commented)."""
+    from cnamctl.emulator.storage.seed import example_seed_text
+
     click.echo(example_seed_text(), nl=False)

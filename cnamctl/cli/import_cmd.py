@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cnamctl.cli.options import hint, is_quiet, target_options
 from cnamctl.errors import UsageError
-from cnamctl.importer import ImportResult, build_import, render_files, write_import
-from cnamctl.live.reader import read_snapshot
-from cnamctl.manifest.model import PROFILE_KINDS, BusinessProfile, OutgoingCallerId
 from cnamctl.policies import BY_KEY, CNAM, SPECS
-from cnamctl.twilio.target import open_target
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.importer import ImportResult
 
 _PRODUCTS = ", ".join([*BY_KEY, "all"])
 
@@ -43,6 +43,10 @@ def import_(api_url: str | None, embedded: bool, out_dir: Path, force: bool, pro
     caller-ids.yaml. What cannot be declared is listed on stderr and left
     alone. `cnamctl plan DIR` right after shows no changes.
     """
+    from cnamctl.importer import build_import, render_files, write_import
+    from cnamctl.live.reader import read_snapshot
+    from cnamctl.twilio.target import open_target
+
     policies = _policies(products)
     with open_target(api_url, embedded) as target:
         live = read_snapshot(target.client, policies=policies)
@@ -68,6 +72,8 @@ def _policies(products: str) -> tuple[str, ...]:
 
 
 def _summary(result: ImportResult, files: int, out_dir: Path) -> str:
+    from cnamctl.manifest.model import PROFILE_KINDS, BusinessProfile, OutgoingCallerId
+
     counts = (
         (result.count(BusinessProfile), "business profile"),
         *(

@@ -14,7 +14,6 @@ import click
 
 from cnamctl.cli.options import is_quiet
 from cnamctl.errors import UsageError
-from cnamctl.importer.write import write_import
 
 
 def example_manifests() -> dict[str, str]:
@@ -48,6 +47,8 @@ def init(directory: Path, force: bool) -> None:
     once: cnamctl apply --emulator --auto-approve manifests/, then cnamctl plan
     --emulator manifests/. Nothing is written if any of the files exists.
     """
+    from cnamctl.importer.write import write_import  # here: `cnamctl --help` loads this module
+
     written = write_import(example_manifests(), directory, force=force)
     if not is_quiet():
         names = ", ".join(path.name for path in written)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,20 +17,11 @@ from cnamctl.cli.options import (
     use_color,
 )
 from cnamctl.errors import ManifestError
-from cnamctl.manifest import load_workspace
-from cnamctl.plan.render import render_markdown, render_text
-from cnamctl.plan.render.accounts import (
-    AccountSection,
-    render_accounts_json,
-    render_accounts_markdown,
-    render_accounts_text,
-)
-from cnamctl.plan.render.view import ViewOptions
-from cnamctl.plan.review import not_as_declared, parse_age
-from cnamctl.plan.saved import SavedAccount, save_plans
 from cnamctl.text import inert
-from cnamctl.twilio.target import open_endpoint
-from cnamctl.workspace import AccountPlan, named, plan_accounts
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.plan.render.view import ViewOptions
+    from cnamctl.workspace import AccountPlan
 
 EXIT_CHANGES = 2
 
@@ -64,6 +56,16 @@ EXIT_CHANGES = 2
     help="List every notice, number and unchanged object (text and markdown summarise "
     "them; json always has them all).",
 )
+@click.option(
+    "--read-early/--no-read-early",
+    default=False,
+    show_default=True,
+    envvar="CNAMCTL_READ_EARLY",
+    help="Read the account while the manifests load (faster on large accounts; not with "
+    "--emulator or Account documents). A bad manifest is still refused first, but read "
+    "requests will have been sent; by default nothing reaches Twilio before the manifests "
+    "are valid.",
+)
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -75,15 +77,35 @@ def plan(
     detailed_exitcode: bool,
     review_max_age: timedelta | None,
     full: bool,
+    read_early: bool,
 ) -> None:
     """Show what apply would change to make Twilio match the manifests in PATHS.
 
     Manifests of several accounts (Account documents) are planned concurrently and
     shown grouped by account; an account that fails is reported beside the others.
     """
-    sets = load_workspace(paths)
+    from cnamctl.live.early import EarlyRead
+    from cnamctl.manifest import load_workspace
+    from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import plan_accounts
+
+    # By default the manifests come first: a bad one is refused before any request
+    # (and before the embedded emulator creates its database when it opens).
+    early_wanted = read_early and not embedded
+    sets = None if early_wanted else load_workspace(paths)
     with open_endpoint(api_url, embedded) as endpoint:
-        results = plan_accounts(sets, endpoint)
+        early = EarlyRead.start(paths, endpoint) if early_wanted else None
+        if sets is None:
+            try:
+                sets = load_workspace(paths)  # the account is read meanwhile
+            except BaseException:
+                if early is not None:
+                    early.abandon()
+                raise
+        results = plan_accounts(sets, endpoint, early)
+    from cnamctl.plan.render.view import ViewOptions
+    from cnamctl.plan.review import not_as_declared
+
     if out:
         _save(results, out, paths)
     options = ViewOptions(
@@ -115,6 +137,8 @@ def _age(value: str | None) -> timedelta | None:
     """``--review-max-age`` as a timedelta; a bad value is a usage error."""
     if value is None:
         return None
+    from cnamctl.plan.review import parse_age
+
     try:
         return parse_age(value)
     except ValueError as err:
@@ -124,6 +148,8 @@ def _age(value: str | None) -> timedelta | None:
 def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
     """Every account in one file; an account that could not be planned is saved
     with its error, so applying the file reports it instead of skipping it silently."""
+    from cnamctl.plan.saved import SavedAccount, save_plans
+
     saved = []
     for r in results:
         if r.plan is not None and r.live is not None:
@@ -136,6 +162,15 @@ def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
 def _render(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
     """JSON is always a list of accounts; text and markdown show a section per
     account when the accounts are named (``workspace.named``)."""
+    from cnamctl.plan.render import render_markdown, render_text
+    from cnamctl.plan.render.accounts import (
+        AccountSection,
+        render_accounts_json,
+        render_accounts_markdown,
+        render_accounts_text,
+    )
+    from cnamctl.workspace import named
+
     sections = [
         AccountSection(r.name, r.plan, _first_line(r.error) if r.error else None) for r in results
     ]

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
-from cnamctl.apply.report import render_status_text, status_document
-from cnamctl.apply.status import (
-    ProfileStatus,
-    ReviewRejected,
-    ReviewWaitTimeout,
-    read_statuses,
-    wait_for_reviews,
-)
 from cnamctl.cli.options import format_option, hint, paths_argument, target_options
 from cnamctl.errors import CnamctlError
-from cnamctl.manifest import load_workspace
-from cnamctl.plan.render.accounts import grouped_json, grouped_text
-from cnamctl.twilio.target import open_endpoint
-from cnamctl.workspace import AccountPlan, for_each_account, named
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.apply.status import ProfileStatus
+    from cnamctl.workspace import AccountPlan
 
 
 @click.command()
@@ -55,6 +48,18 @@ def status(
 
     With Account documents every account is reported, under its name; one failing
     account is reported as such and the others still are."""
+    from cnamctl.apply.report import render_status_text, status_document
+    from cnamctl.apply.status import (
+        ReviewRejected,
+        ReviewWaitTimeout,
+        read_statuses,
+        wait_for_reviews,
+    )
+    from cnamctl.manifest import load_workspace
+    from cnamctl.plan.render.accounts import grouped_json, grouped_text
+    from cnamctl.twilio.target import open_endpoint
+    from cnamctl.workspace import AccountPlan, for_each_account, named
+
     accounts = [AccountPlan.of(s) for s in load_workspace(paths)]
     deadline = time.monotonic() + timeout
     found: dict[int, list[ProfileStatus]] = {}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from cnamctl.cli.options import paths_argument
 from cnamctl.errors import ManifestError, Problem
-from cnamctl.manifest import ManifestSet, load_workspace, manifest_json_schema
 from cnamctl.policies import SPECS
+
+if TYPE_CHECKING:  # imported where used: `cnamctl --help` loads this module (cli/app.py)
+    from cnamctl.manifest import ManifestSet
 
 
 @click.command()
@@ -30,6 +33,8 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
     there is any. Manifests of several Accounts are validated together, each
     account's rules on its own documents.
     """
+    from cnamctl.manifest import load_workspace
+
     try:
         sets = load_workspace(paths)
     except ManifestError as err:
@@ -56,6 +61,8 @@ def schema() -> None:
     \b
     # yaml-language-server: $schema=cnamctl.schema.json
     """
+    from cnamctl.manifest import manifest_json_schema
+
     click.echo(json.dumps(manifest_json_schema(), indent=2))
 
 

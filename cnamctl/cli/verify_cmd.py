@@ -12,7 +12,9 @@ from cnamctl.cli.options import format_option, is_quiet, paths_argument, target_
 EXIT_MISMATCH = 2
 
 
-def _age(_ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
+def _age(ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
+    if ctx.resilient_parsing:  # shell completion: the command will not run; `cnamctl.plan`
+        return timedelta(0)  # (pydantic and all) is not imported just to check a default
     from cnamctl.plan.review import parse_age
 
     try:

@@ -19,17 +19,20 @@ naming every way out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from requests.exceptions import RequestException
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from cnamctl.errors import TwilioAccessError, UsageError
-from cnamctl.manifest.model import Account
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials, check_sendable
 from cnamctl.twilio.failures import access_error
 from cnamctl.twilio.timeouts import Timeouts
 from cnamctl.twilio.url import ApiUrl
+
+if TYPE_CHECKING:  # the manifest models (pydantic) load only where they are needed
+    from cnamctl.manifest.model import Account
 
 REFUSED_STATUS = (401, 403)
 AUTHENTICATE_CODE = 20003  # "Permission Denied": also a Standard key on /Accounts

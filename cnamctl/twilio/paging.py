@@ -166,10 +166,15 @@ class _Listing:
 
 
 class PagingGuard:
-    """The listing each thread is reading (a thread reads one listing at a time)."""
+    """The listing each thread is reading (a thread reads one listing at a time). A
+    listing may go on in another thread (the numbers' first page is read alone, and
+    the rest of the list after it, live/shards.py): a request for a listing's next
+    link continues that listing wherever it is sent from."""
 
     def __init__(self) -> None:
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._next: dict[str, _Listing] = {}  # each unfinished listing, by its next link
 
     def check(self, url: str, body: dict[str, Any], server: str) -> None:
         """Check the answer ``body`` to a GET of ``url``; NotTwilioError when paging broke."""
@@ -182,9 +187,16 @@ class PagingGuard:
                 )
             return
         current: _Listing | None = getattr(self._local, "listing", None)
+        with self._lock:
+            handed = self._next.pop(url, None)
         if current is None or url != current.next_url:
-            parts = urlsplit(url)
-            name = inert(parts.path.rsplit("/", 1)[-1], keep_lines=False)
-            current = _Listing((parts.scheme, parts.netloc, parts.path), server, name)
+            current = handed
+            if current is None:
+                parts = urlsplit(url)
+                name = inert(parts.path.rsplit("/", 1)[-1], keep_lines=False)
+                current = _Listing((parts.scheme, parts.netloc, parts.path), server, name)
             self._local.listing = current
         current.take(url, page)
+        if current.next_url is not None:
+            with self._lock:
+                self._next[current.next_url] = current

@@ -11,10 +11,10 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from twilio.rest import Client
 
-from cnamctl.manifest.model import Account
 from cnamctl.text import inert
 from cnamctl.twilio.accounts import account_credentials
 from cnamctl.twilio.client import make_client
@@ -22,6 +22,9 @@ from cnamctl.twilio.credentials import Credentials
 from cnamctl.twilio.embedded import serve_embedded
 from cnamctl.twilio.timeouts import DEFAULT_TIMEOUTS, Timeouts, timeouts_from_env
 from cnamctl.twilio.url import ApiUrl
+
+if TYPE_CHECKING:  # the manifest models (pydantic) load only where they are needed
+    from cnamctl.manifest.model import Account
 
 
 @dataclass(frozen=True)

@@ -197,3 +197,18 @@ def test_unset_number_fields_are_as_twilio_prints_them(client):
         assert getattr(number, field) == "", field
     assert number.beta is None
     assert number.voice_url is None and number.trunk_sid is None
+
+
+def test_incoming_number_filter_answers_every_shard_pattern_as_documented(client):
+    """The patterns cnamctl's reader shards the list with (live/shards.py): a prefix
+    with '*' for any digit; each answers exactly the numbers it matches."""
+    from cnamctl.live.shards import plan_shards
+
+    numbers = client.api.v2010.accounts(ACCOUNT).incoming_phone_numbers
+    every = [n.phone_number for n in numbers.list()]
+    shards = plan_shards(every)
+    assert shards is not None
+    for shard in shards:
+        answered = sorted(n.phone_number for n in numbers.list(phone_number=shard.pattern))
+        assert answered == sorted(n for n in every if shard.holds(n)), shard.pattern
+    assert sum(len(numbers.list(phone_number=s.pattern)) for s in shards) == len(every)

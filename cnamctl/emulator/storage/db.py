@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from cnamctl.emulator.storage.lag import LagView
 from cnamctl.emulator.storage.paging import Page, PageRequest, sql_page
-from cnamctl.emulator.storage.rendered import Fragments, RenderCache
+from cnamctl.emulator.storage.rendered import Fragments, RenderCache, encode_many
 from cnamctl.emulator.storage.store import Store
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ class Row(Protocol):
 Render = Callable[[Row], dict[str, Any]]
 
 _IN_CHUNK = 500  # SQLite's default limit of bound parameters is far above this
-_REREAD_SHARE = 0.2  # above this share of unrendered rows, read the page again whole
 
 
 class Db:
@@ -91,11 +90,10 @@ class Db:
         sids = [str(row["sid"]) for row in page.items]
         cached = self._cache.get_many(table, sids)
         missing = [s for s, c in zip(sids, cached, strict=True) if c is None and s not in stale]
-        if len(missing) > _REREAD_SHARE * max(len(sids), 1):  # mostly cold: one scan
-            full = sql_page(self.conn, table, where, args, req, exclude=hidden)
-            rows = {str(row["sid"]): row for row in full.items}
-        else:
-            rows = self._rows_by_sid(table, missing)
+        # By primary key: as quick as a second scan of an unfiltered page, and a filtered
+        # one (PhoneNumber patterns) is not searched again.
+        rows = self._rows_by_sid(table, missing)
+        fresh = dict(zip(missing, encode_many([render(rows[sid]) for sid in missing]), strict=True))
         encoded: list[bytes] = []
         for sid, hit in zip(sids, cached, strict=True):
             if sid in stale:
@@ -103,9 +101,8 @@ class Db:
             elif hit is not None:
                 encoded.append(hit)
             else:
-                fresh = _encode(render(rows[sid]))
-                self._cache.put(table, sid, fresh)
-                encoded.append(fresh)
+                self._cache.put(table, sid, fresh[sid])
+                encoded.append(fresh[sid])
         return page, Fragments(encoded)
 
     def _rows_by_sid(self, table: str, sids: list[str]) -> dict[str, sqlite3.Row]:

@@ -9,11 +9,23 @@ served (a rolled-back write only costs a re-encoding). Anything that writes
 around ``Db`` (seeding) clears the whole cache.
 
 The cache is bounded: past ``max_bytes`` it starts over.
+
+Rows not yet rendered are encoded a page at a time by :func:`encode_many`: the
+resources of one list share their keys and most values (the account, the URLs'
+shape, the capabilities), so a page is encoded as one template, built from its
+first resource, with only the values that differ from row to row encoded per row:
+the same bytes as ``json.dumps`` of each, in about a third of the time (a 1,000-row
+page of numbers the first time it is served).
 """
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii as _string
+from operator import itemgetter
+from typing import Any
 
 Key = tuple[str, str]
 
@@ -71,3 +83,48 @@ class Fragments:
 
     def encoded(self) -> bytes:
         return b"[" + b", ".join(self.items) + b"]"
+
+
+_SLOT = "\u2060cnamctl-slot\u2060"  # a JSON string no resource holds: marks a value's place
+_SAMPLE = 8  # resources compared with the first to find the values that vary
+_encode_value = json.JSONEncoder().encode  # what json.dumps does, without its wrapper
+
+
+def encode_many(resources: Sequence[dict[str, Any]]) -> list[bytes]:
+    """``json.dumps(r).encode()`` of each resource, byte for byte.
+
+    The first resource, with the values that differ in the next few replaced by a
+    marker, is encoded once and split there: a template. A resource with the same
+    keys, in the same order, and the template's other values is the template with
+    its own values put in; any other resource is encoded whole."""
+    if len(resources) < 2:
+        return [_dumps(r) for r in resources]
+    first = resources[0]
+    keys = tuple(first)
+    varying = [k for k in keys if any(r.get(k) != first[k] for r in resources[1 : 1 + _SAMPLE])]
+    fixed = [k for k in keys if k not in varying]
+    if not varying or not fixed:
+        return [_dumps(r) for r in resources]
+    prototype = {k: (_SLOT if k in varying else v) for k, v in first.items()}
+    parts = json.dumps(prototype).split(json.dumps(_SLOT))
+    if len(parts) != len(varying) + 1:  # the marker appeared elsewhere too
+        return [_dumps(r) for r in resources]
+    fixed_of, fixed_values = itemgetter(*fixed), itemgetter(*fixed)(first)
+    varying_of = itemgetter(*varying)
+    single = len(varying) == 1
+    encoded: list[bytes] = []
+    for resource in resources:
+        if tuple(resource) != keys or fixed_of(resource) != fixed_values:
+            encoded.append(_dumps(resource))
+            continue
+        values = (varying_of(resource),) if single else varying_of(resource)
+        pieces = [parts[0]]
+        for value, part in zip(values, parts[1:], strict=True):
+            pieces.append(_string(value) if type(value) is str else _encode_value(value))
+            pieces.append(part)
+        encoded.append("".join(pieces).encode("utf-8"))
+    return encoded
+
+
+def _dumps(resource: dict[str, Any]) -> bytes:
+    return json.dumps(resource).encode("utf-8")

@@ -21,6 +21,7 @@ from support.seeds import reader_seed
 from twilio.base.exceptions import TwilioRestException
 
 from cnamctl.live.reader import read_snapshot
+from cnamctl.live.shards import plan_shards
 from cnamctl.twilio import Credentials, make_client
 
 
@@ -59,13 +60,9 @@ def test_snapshot_holds_the_account_and_only_cnam_products(served):
     assert first is not None and first.sid in big.number_assignments
 
 
-def test_request_count_is_the_paging_minimum(served):
-    emu, base_url = served
-    client = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), base_url)
-    before = emu.stats()
-    snapshot = read_snapshot(client)
-    minimum = (
-        _pages(BIG)  # incoming numbers
+def _minimum(numbers_pages: int) -> int:
+    return (
+        numbers_pages  # incoming numbers
         + _pages(CALLERS)  # caller IDs
         + 1  # business profiles
         + 1  # CNAM products (PolicySid filter)
@@ -76,9 +73,31 @@ def test_request_count_is_the_paging_minimum(served):
         + _pages(3)  # small-brand's
         + 2  # entity assignments of each CNAM product
     )
-    assert snapshot.request_count == minimum
-    assert _total(emu.stats()) - _total(before) == minimum
+
+
+def test_request_count_is_the_paging_minimum(served):
+    emu, base_url = served
+    client = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), base_url)
+    before = emu.stats()
+    snapshot = read_snapshot(client, shard_numbers=False)
+    assert snapshot.request_count == _minimum(_pages(BIG))
+    assert _total(emu.stats()) - _total(before) == _minimum(_pages(BIG))
     assert all(method == "GET" for method in _methods(emu.stats()))
+
+
+def test_sharded_numbers_cost_the_sample_and_each_shards_pages(served):
+    """The numbers in shards (live/shards.py, tests/e2e/live/test_shards_e2e.py): the
+    first page, then per shard its pages; every other list at its minimum."""
+    _, base_url = served
+    client = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), base_url)
+    snapshot = read_snapshot(client)
+    sample = [snapshot.numbers[sid].phone_number for sid in sorted(snapshot.numbers)[:1000]]
+    plan = plan_shards(sample)  # the emulator lists by SID: its first page
+    assert plan is not None
+    phones = [n.phone_number for n in snapshot.numbers.values()]
+    shard_pages = sum(_pages(sum(s.holds(n) for n in phones)) for s in plan)
+    assert snapshot.request_count == _minimum(1 + shard_pages)
+    assert len(snapshot.numbers) == BIG
 
 
 def test_other_accounts_see_nothing_of_it(served):

@@ -60,14 +60,20 @@ def _load(ctx: Ctx) -> Row:
 
 
 def _phone_number_clause(value: str) -> tuple[str, list[object]]:
-    """SQL for the PhoneNumber filter: a whole number matches exactly, anything else
-    (``415555``, ``+1415***0100``) as a part of the number, ``*`` being any digit."""
+    """SQL for the PhoneNumber filter ("You can specify partial numbers and use '*' as
+    a wildcard for any digit", API 2010 spec, IncomingPhoneNumbers list): a whole
+    number matches exactly, anything else (``415555``, ``+1415***0100``) as a part
+    of the number, ``*`` being any digit. Numbers are stored in E.164, so a part that
+    begins with ``+`` can only be their beginning: it is matched as a prefix (the
+    same rows, found without searching inside every number)."""
     e164 = None if "*" in value else normalize_e164(value)
     if e164 is not None:
         return "phone_number = ?", [e164]
     pattern = _NOT_A_DIGIT.sub("", value).replace("*", "_")
     if not pattern.strip("+"):
         return "0", []  # no digit to match: nothing matches
+    if pattern.startswith("+"):
+        return "phone_number LIKE ?", [f"{pattern}%"]
     return "phone_number LIKE ?", [f"%{pattern}%"]
 
 
