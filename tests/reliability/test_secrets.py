@@ -19,8 +19,6 @@ import pytest
 import yaml
 from click.testing import Result
 
-from cnamctl.cli.app import main
-
 from .live import (
     ACCOUNT,
     API_KEY,
@@ -144,7 +142,6 @@ def test_no_command_shows_the_secret(
     )
 
 
-@pytest.mark.skipif("import" not in main.commands, reason="cnamctl import does not exist yet")
 @pytest.mark.parametrize("mode", sorted(CREDENTIALS))
 def test_import_shows_no_secret(
     mode: str,
