@@ -75,11 +75,15 @@ def list_all(
     key: str | None = None,
     shape: Shape | None = None,
     stop: Callable[[], bool] | None = None,
+    project: bool = False,
     **filters: str,
 ) -> list[Record]:
-    """Every record of the list at ``url`` (``key``: the records' key in API 2010)."""
+    """Every record of the list at ``url`` (``key``: the records' key in API 2010;
+    ``project``: as in ``read_pages``)."""
     params = {**filters, "PageSize": PAGE_SIZE}
-    return read_pages(client, url, key=key, shape=shape, params=params, stop=stop).records
+    return read_pages(
+        client, url, key=key, shape=shape, params=params, stop=stop, project=project
+    ).records
 
 
 class PageRefused(Exception):

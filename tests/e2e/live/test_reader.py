@@ -138,3 +138,31 @@ def test_a_product_deleted_while_it_is_read_is_left_out(served, monkeypatch):
     snapshot = read_snapshot(client)
     assert small not in snapshot.trust_products
     assert {p.friendly_name for p in snapshot.trust_products.values()} == {"big-brand"}
+
+
+def test_assignment_pages_keep_only_what_planning_reads(served, monkeypatch):
+    """A business profile's assignments are held page after page until its list ends:
+    each is kept as its two SIDs, not as the whole record (peak memory at 100,000
+    numbers: docs/benchmarks.md), and the snapshot is the same."""
+    from cnamctl.live import reader
+
+    _, base_url = served
+    client = make_client(Credentials(ACCOUNT, ACCOUNT, TOKEN), base_url)
+    plain = read_snapshot(client)
+    real = reader.list_all
+    kept: dict[str, set[str]] = {}
+
+    def list_all(client, url, **kwargs):
+        records = real(client, url, **kwargs)
+        if url.endswith(("Assignments", "ChannelEndpointAssignments")):
+            kept.setdefault(url.rsplit("/", 1)[-1], set()).update(k for r in records for k in r)
+        return records
+
+    monkeypatch.setattr(reader, "list_all", list_all)
+    projected = read_snapshot(client)
+    assert kept == {
+        "EntityAssignments": {"sid", "object_sid"},
+        "ChannelEndpointAssignments": {"sid", "channel_endpoint_sid"},
+    }
+    assert projected.business_profiles == plain.business_profiles
+    assert projected.trust_products == plain.trust_products
