@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from click.testing import CliRunner, Result
+from support.cli_env import cli_env
 from support.seeds import RELIABILITY_ACCOUNT as ACCOUNT
 from support.seeds import RELIABILITY_KEY as API_KEY
 from support.seeds import RELIABILITY_NUMBERS as NUMBERS
@@ -45,15 +46,7 @@ __all__ = [
 
 
 def token_env(base_url: str) -> dict[str, str]:
-    return {
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_API_KEY": "",
-        "TWILIO_API_SECRET": "",
-        "CNAMCTL_API_URL": base_url,
-        "NO_COLOR": "1",
-        "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
-    }
+    return cli_env(ACCOUNT, TOKEN, base_url)
 
 
 def api_key_env(base_url: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from support.cli_env import settle_seconds
 from support.seeds import account, business_profile, seed
 
 PARENT = "AC" + "f" * 32
@@ -79,5 +80,5 @@ def parent_env(base_url: str) -> dict[str, str]:
         "TWILIO_AUTH_TOKEN": PARENT_TOKEN,
         "TWILIO_API_KEY": "",
         "TWILIO_API_SECRET": "",
-        "CNAMCTL_SETTLE_SECONDS": "0.2",
+        "CNAMCTL_SETTLE_SECONDS": settle_seconds(),
     }

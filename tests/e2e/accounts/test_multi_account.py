@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support.cli_env import settle_seconds
 from support.seeds import MULTI_ACCOUNTS, MULTI_TOKENS, multi_account_seed
 
 from cnamctl.cli import main
@@ -59,7 +60,7 @@ def workspace(tmp_path, emulators):
         "TOKEN_A": TOKENS[A],
         "TOKEN_B": "wrong-token",  # customer-b fails
         "TOKEN_C": TOKENS[C],
-        "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
+        "CNAMCTL_SETTLE_SECONDS": settle_seconds(),
     }
     yield emu, root, env
 

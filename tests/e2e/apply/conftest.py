@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from apply_world import ACCOUNT, TOKEN, World, seed
+from support.cli_env import cli_env
 from support.emulators import EmulatorFactory
 
 
@@ -21,15 +22,7 @@ def make_world(tmp_path: Path, emulators: EmulatorFactory) -> Any:
         running = emulators.start(seed_doc or seed(), realistic=True, **knobs)
         manifests = tmp_path / "manifests"
         manifests.mkdir(exist_ok=True)
-        env = {
-            "TWILIO_ACCOUNT_SID": ACCOUNT,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_API_KEY": "",
-            "TWILIO_API_SECRET": "",
-            "CNAMCTL_API_URL": "",
-            "NO_COLOR": "1",
-            "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
-        }
+        env = cli_env(ACCOUNT, TOKEN)
         world = World(running.emu, running.base_url, manifests, tmp_path, env)
 
         def before(environ: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
+from support.cli_env import cli_env
 from support.emulators import EmulatorFactory
 from support.seeds import IMPORT_ACCOUNT as ACCOUNT
 from support.seeds import IMPORT_TOKEN as TOKEN
@@ -27,15 +28,7 @@ class Account:
     token: str
 
     def env(self) -> dict[str, str]:
-        return {
-            "TWILIO_ACCOUNT_SID": ACCOUNT,
-            "TWILIO_AUTH_TOKEN": self.token,
-            "TWILIO_API_KEY": "",
-            "TWILIO_API_SECRET": "",
-            "CNAMCTL_API_URL": "",
-            "NO_COLOR": "1",
-            "CNAMCTL_SETTLE_SECONDS": "0.4",  # how long a new write may take to show (above the realism lag)
-        }
+        return cli_env(ACCOUNT, self.token)
 
     def cli(self, *args: str, global_options: tuple[str, ...] = ()) -> Result:
         """``cnamctl [global options] <command> --api-url <emulator> <args>``, in-process."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.cli_env import cli_env
 from support.emulators import EmulatorFactory
 from trust_world import ACCOUNT, TOKEN, World, trust_seed
 
@@ -21,15 +22,7 @@ def make_world(tmp_path: Path, emulators: EmulatorFactory) -> Any:
         running = emulators.start(seed_doc or trust_seed(), realistic=True, **knobs)
         manifests = tmp_path / "manifests"
         manifests.mkdir(exist_ok=True)
-        env = {
-            "TWILIO_ACCOUNT_SID": ACCOUNT,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_API_KEY": "",
-            "TWILIO_API_SECRET": "",
-            "CNAMCTL_API_URL": "",
-            "NO_COLOR": "1",
-            "CNAMCTL_SETTLE_SECONDS": "0.2",  # the duplicate check of concurrent applies
-        }
+        env = cli_env(ACCOUNT, TOKEN)
         return World(running.emu, running.base_url, manifests, env)
 
     return make
