@@ -19,7 +19,6 @@ from typing import Any
 
 import click
 
-from cnamctl import __version__
 from cnamctl.cli.options import verbosity, verbosity_params
 from cnamctl.errors import CnamctlError, ManifestError
 from cnamctl.text import inert
@@ -162,7 +161,14 @@ def _with_logging(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(cls=CnamctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="cnamctl")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _print_version(ctx, value),
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Declarative CNAM caller-ID branding for Twilio Trust Hub.
 
@@ -171,6 +177,18 @@ def main() -> None:
     Shell completion: eval "$(_CNAMCTL_COMPLETE=bash_source cnamctl)" (zsh_source,
     fish_source for other shells; see docs/getting-started.md).
     """
+
+
+def _print_version(ctx: click.Context, wanted: bool) -> None:
+    """``--version``, as click's ``version_option`` prints it; the version is read
+    from the package metadata only then (importlib.metadata costs every command
+    about 40 ms of start-up)."""
+    if not wanted or ctx.resilient_parsing:
+        return
+    from cnamctl import __version__
+
+    click.echo(f"cnamctl, version {__version__}")
+    ctx.exit()
 
 
 def _add_global_options(command: click.Command) -> None:
