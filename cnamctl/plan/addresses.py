@@ -107,8 +107,9 @@ class Address(str):
 
 
 def _text(resource: Resource, path: tuple[Segment, ...]) -> str:
-    text = _prefix(resource) + "".join(_segment(s) for s in path)
-    return text if _prefix(resource) else text.lstrip(".")
+    prefix = _prefix(resource)
+    text = prefix + "".join(_segment(s) for s in path)
+    return text if prefix else text.lstrip(".")
 
 
 # the prefix of each kind's addresses: ``cnam.<name>``, ``cnam-product["<sid>"]``

@@ -287,10 +287,10 @@ def unmanaged_numbers(desired: ManifestSet, live: Snapshot) -> list[UnmanagedNum
     for product in desired.trust_profiles():
         mentioned.update(product.phone_numbers)
     branded = {pn for p in live.products_of(CNAM.policy_sid) for pn in p.number_assignments}
+    unmentioned = [n for n in live.numbers.values() if n.phone_number not in mentioned]
     return [
         UnmanagedNumber(n.phone_number, n.sid, n.sid in branded)
-        for n in sorted(live.numbers.values(), key=lambda n: (n.phone_number, n.sid))
-        if n.phone_number not in mentioned
+        for n in sorted(unmentioned, key=lambda n: (n.phone_number, n.sid))
     ]
 
 

@@ -32,6 +32,9 @@ from cnamctl.plan.trust_product import NumberHome
 from cnamctl.policies import ProductSpec
 
 
+_NONE: list[LiveTrustProduct] = []  # a number on no product (never written to)
+
+
 def plan_business_profile_numbers(
     desired: ManifestSet, resolved: Resolved, live: Snapshot, out: PlanBuilder
 ) -> None:
@@ -111,11 +114,11 @@ def plan_product_numbers(
             number = resolved.numbers.get(e164)
             if number is None:
                 continue
-            holders = products_of.get(number.sid, [])
-            elsewhere = [p for p in holders if p.sid != home.product]
-            if not elsewhere and len(holders) == 1:
-                out.ok()
+            holders = products_of.get(number.sid, _NONE)
+            if len(holders) == 1 and holders[0].sid == home.product:
+                out.ok()  # where it belongs, and only there: most numbers, most runs
                 continue
+            elsewhere = [p for p in holders if p.sid != home.product]
             location = home.profile.loc(f"phoneNumbers.{index}")
             here = addr.product_number(addr.product(spec, name), e164)
             unmanaged = [p for p in elsewhere if p.sid not in base_of]

