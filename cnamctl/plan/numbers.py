@@ -31,7 +31,6 @@ from cnamctl.plan.review import UNDER_REVIEW
 from cnamctl.plan.trust_product import NumberHome
 from cnamctl.policies import ProductSpec
 
-
 _NONE: list[LiveTrustProduct] = []  # a number on no product (never written to)
 
 

@@ -14,7 +14,6 @@ parsing it gives the exact values.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
