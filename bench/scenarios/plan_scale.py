@@ -93,7 +93,7 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
     read_cpu: list[float] = []
     emulator_cpu: list[float] = []
     with serve_fleet(fleet, workdir, latency_ms=LATENCY_MS) as emulator:
-        # A first read renders every row in the emulator (its cold cost, measured apart by
+        # A first read after the emulator started (it renders its rows ahead, measured by
         # bench/emulator_cpu.py); the figures below are the reads after it.
         read_snapshot(emulator.client(), shard_numbers=False)
         for _ in range(settings.repeats):

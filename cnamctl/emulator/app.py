@@ -22,6 +22,7 @@ from werkzeug.serving import BaseWSGIServer
 
 from cnamctl.emulator.clock import Clock, SystemClock
 from cnamctl.emulator.config import EmulatorConfig, LiveConfig
+from cnamctl.emulator.domain.ahead import render_ahead
 from cnamctl.emulator.domain.operator import Operator
 from cnamctl.emulator.domain.reviewer import Reviewer
 from cnamctl.emulator.storage.db import Database
@@ -70,12 +71,12 @@ class Emulator:
             self._operator, self._config, self._stats, self._health, self.catch_up
         )
         self.seed_summary: dict[str, Any] | None = None
-        if seed is not None:
-            try:
-                self.seed_if_empty(seed)
-            except BaseException:
-                self.store.close()
-                raise
+        try:
+            if seed is None or not self.seed_if_empty(seed):  # (seeding renders them)
+                self.render_lists()  # a file database's rows from an earlier run
+        except BaseException:
+            self.store.close()
+            raise
 
     # -- configuration, seeding, stats --------------------------------------------
 
@@ -98,7 +99,13 @@ class Emulator:
             return False
         self.seed_summary = apply_seed(self.store, parsed, now=self.clock.time())
         self._database.written_around()
+        self.render_lists()
         return True
+
+    def render_lists(self) -> int:
+        """Encode the rows of the lists clients page through now (domain/ahead.py),
+        so their first list costs what later ones do; the count of rows encoded."""
+        return render_ahead(self._database)
 
     def accounts(self) -> list[str]:
         return self._operator.accounts()

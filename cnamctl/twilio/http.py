@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NoReturn, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -120,28 +120,23 @@ class _Session(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
-        self._settings: dict[tuple[object, ...], dict[str, object]] = {}
+        self._settings: dict[tuple[object, ...], Any] = {}
         self._settings_lock = threading.Lock()
 
-    def merge_environment_settings(  # type: ignore[override]
-        self,
-        url: str,
-        proxies: dict[str, str] | None,
-        stream: bool | None,
-        verify: object,
-        cert: object,
-    ) -> dict[str, object]:
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:
         if proxies:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)  # type: ignore[arg-type]
-        parts = urlsplit(url)
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url.decode() if isinstance(url, bytes) else str(url))
         key = (parts.scheme, parts.netloc, stream, verify, cert)
         with self._settings_lock:
             settings = self._settings.get(key)
         if settings is None:
-            settings = super().merge_environment_settings(url, {}, stream, verify, cert)  # type: ignore[arg-type]
+            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
             with self._settings_lock:
                 self._settings[key] = settings
-        return {**settings, "proxies": dict(settings["proxies"])}  # type: ignore[call-overload]
+        return {**settings, "proxies": dict(settings["proxies"])}
 
 
 class RewritingHttpClient(HttpClient):
@@ -361,7 +356,7 @@ def _read_text(response: requests.Response) -> str:
     back to the pool once the body is read."""
     content = b"".join(response.iter_content(None))
     response._content = content  # what ``Response.content`` keeps, so ``.text`` decodes it
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]
     return response.text
 
 

@@ -206,6 +206,27 @@ class Database:
         """Something wrote without a Db (seeding): forget every rendered row."""
         self.cache.clear()
 
+    def render_ahead(
+        self, table: str, where: str, args: Sequence[Any], render: Render, *, up_to: float
+    ) -> int:
+        """Render the rows of ``table`` matching ``where`` into the cache now, in SID
+        order, a page at a time, while the cache is less than ``up_to`` full; the
+        count rendered. A row written later is dropped and rendered again when next
+        listed, as always: this only moves each row's first encoding from the
+        first list that serves it to the emulator's start."""
+        done = 0
+        with self.store.transaction() as conn:
+            rows = conn.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY sid", args)
+            while (chunk := rows.fetchmany(_AHEAD_CHUNK)) and self.cache.filled < up_to:
+                rendered = encode_many([render(row) for row in chunk])
+                for row, encoded in zip(chunk, rendered, strict=True):
+                    self.cache.put(table, str(row["sid"]), encoded)
+                done += len(chunk)
+        return done
+
+
+_AHEAD_CHUNK = 1000
+
 
 def _equal(equal: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
     if not equal:

@@ -69,6 +69,11 @@ class RenderCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def filled(self) -> float:
+        """The share of ``max_bytes`` in use."""
+        return self._bytes / self.max_bytes if self.max_bytes else 1.0
+
 
 class Fragments:
     """A JSON array whose items are already encoded (spliced in by the HTTP layer)."""

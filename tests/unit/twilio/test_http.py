@@ -234,3 +234,29 @@ def test_metering_is_the_twins_alone(scripted):
     with pytest.raises(BudgetSpentError):
         twin.request("GET", "https://api.twilio.com/2010-04-01/x.json")
     assert len(scripted.seen) == 1
+
+
+def test_the_environment_is_read_once_per_server_and_still_honoured(monkeypatch):
+    """Proxy settings come from the environment as requests reads them, once per
+    scheme and host; each request gets its own copy of the proxies."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "api.twilio.com")
+    session = RewritingHttpClient().session
+    trusthub = session.merge_environment_settings(
+        "https://trusthub.twilio.com/v1/TrustProducts?PageSize=1000", {}, None, None, None
+    )
+    assert trusthub["proxies"]["https"] == "http://proxy.example:3128"
+    api = session.merge_environment_settings(
+        "https://api.twilio.com/2010-04-01/Accounts.json", {}, None, None, None
+    )
+    assert "https" not in api["proxies"]  # NO_PROXY, as requests itself decides
+    trusthub["proxies"]["https"] = "changed by one request"
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example:3128")  # read once: not seen
+    again = session.merge_environment_settings(
+        "https://trusthub.twilio.com/v1/CustomerProfiles", {}, None, None, None
+    )
+    assert again["proxies"]["https"] == "http://proxy.example:3128"
+    own = session.merge_environment_settings(
+        "https://trusthub.twilio.com/v1/x", {"https": "http://mine:1"}, None, None, None
+    )
+    assert own["proxies"]["https"] == "http://mine:1"
