@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from cnamctl.policies import DEFAULT_POLICIES, spec_of_policy
 
 
@@ -25,10 +27,22 @@ def fingerprint(record: Any) -> str:
     order Twilio listed their assignments in does not matter."""
     fields = vars(record)
     if all(isinstance(v, _FLAT) for v in fields.values()):
-        payload = repr(tuple(fields.items()))
-    else:
-        payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=list)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return hashlib.sha256(repr(tuple(fields.items())).encode()).hexdigest()[:16]
+    return hashlib.sha256(_sorted_json(fields)).hexdigest()[:16]
+
+
+def _sorted_json(fields: dict[str, Any]) -> bytes:
+    """``json.dumps(fields, sort_keys=True, separators=(",", ":"), default=list)``,
+    encoded: the bytes digests have always been taken of. orjson writes the same
+    bytes for ASCII text but DEL, about ten times faster (a business profile holds up to
+    10,000 assignments); for anything else, json.dumps, which escapes non-ASCII."""
+    try:
+        payload = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS, default=list)
+    except orjson.JSONEncodeError:  # what orjson does not write (a key that is no str)
+        payload = b"\x80"
+    if payload.isascii() and b"\x7f" not in payload:  # json.dumps escapes DEL as well
+        return payload
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=list).encode()
 
 
 _FLAT = (str, bool, int, float, type(None))
