@@ -15,10 +15,12 @@ from typing import Any
 # ``cnamctl`` with this interpreter (no reliance on PATH or on the entry-point script).
 CNAMCTL = (sys.executable, "-c", "from cnamctl.cli import main; main(prog_name='cnamctl')")
 # The same, writing its own peak RSS (KiB) to $BENCH_PEAK_RSS when it exits.
+# (bench/rss.py: not ru_maxrss, which a child inherits from its parent across exec.)
 _MEASURED = (
-    "import atexit, os, resource\n"
-    "atexit.register(lambda: open(os.environ['BENCH_PEAK_RSS'], 'w').write("
-    "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+    "import atexit, os, sys\n"
+    f"sys.path.append({str(Path(__file__).resolve().parents[1])!r})  # bench, wherever run\n"
+    "from bench.rss import peak_rss_kib\n"
+    "atexit.register(lambda: open(os.environ['BENCH_PEAK_RSS'], 'w').write(str(peak_rss_kib())))\n"
     "from cnamctl.cli import main; main(prog_name='cnamctl')"
 )
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fleet import Fleet
+from bench.rss import peak_rss_kib
 from bench.settings import Settings
 
 MODES = ("plan", "trace", "models", "yaml")
@@ -88,7 +89,7 @@ def _rss() -> int:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return peak_rss_kib() * 1024  # this process's own (bench/rss.py)
 
 
 def _measure(mode: str, numbers: int, manifests: str | None) -> dict[str, Any]:
