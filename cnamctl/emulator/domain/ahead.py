@@ -12,8 +12,9 @@ half full. Rows written afterwards are rendered again when next listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 from cnamctl.emulator.domain import serialize
 from cnamctl.emulator.domain.kinds import KINDS
@@ -24,26 +25,24 @@ UP_TO = 0.5  # of the render cache's bound: what a page's misses find room in
 
 def _lists() -> Iterator[tuple[str, str, tuple[str, ...], Render]]:
     """(table, where, args, render) of each list, as its handler renders it."""
-    of_kind = "bundle_sid IN (SELECT sid FROM bundles WHERE kind = ?)"
-    for kind in KINDS:
-        yield "bundles", "kind = ?", (kind.name,), partial(serialize.bundle, kind=kind)
+    yield from _of_each_kind("bundles", "kind = ?", serialize.bundle)
     yield "end_users", "1", (), serialize.end_user
     yield "caller_ids", "1", (), serialize.caller_id
-    for kind in KINDS:
-        yield (
-            "entity_assignments",
-            of_kind,
-            (kind.name,),
-            partial(serialize.entity_assignment, kind=kind),
-        )
+    yield from _of_each_kind("entity_assignments", _OF_KIND, serialize.entity_assignment)
     yield "phone_numbers", "1", (), serialize.incoming_number
+    yield from _of_each_kind("channel_assignments", _OF_KIND, serialize.channel_assignment)
+
+
+_OF_KIND = "bundle_sid IN (SELECT sid FROM bundles WHERE kind = ?)"
+
+
+def _of_each_kind(
+    table: str, where: str, serializer: Callable[..., dict[str, Any]]
+) -> Iterator[tuple[str, str, tuple[str, ...], Render]]:
+    """Rows of customer profiles and of trust products render apart (their fields
+    name their parent's kind)."""
     for kind in KINDS:
-        yield (
-            "channel_assignments",
-            of_kind,
-            (kind.name,),
-            partial(serialize.channel_assignment, kind=kind),
-        )
+        yield table, where, (kind.name,), partial(serializer, kind=kind)
 
 
 def render_ahead(database: Database) -> int:
