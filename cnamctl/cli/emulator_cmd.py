@@ -8,6 +8,7 @@ the CLI, the Python API and the admin config never drift apart.
 from __future__ import annotations
 
 import dataclasses
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,10 @@ def serve(host: str, port: int, db: Path | None, seed: Path | None, **knobs: Any
     except OSError as err:
         emu.close()
         raise UsageError(f"cannot listen on {host}:{port}: {err}") from err
+    # A shell starts a background job (`cnamctl emulator serve &` in a script or a CI
+    # step) with SIGINT ignored, and Python then leaves it ignored: Ctrl-C or
+    # `kill -INT` would never stop the server.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     seeded = "seeded from " + (str(seed) if seed else "the demo seed")
     state = f"database {db}" if db else "in-memory database"
     try:  # Ctrl-C may come at any point from here on: always a clean stop

@@ -33,10 +33,10 @@ def test_bad_seed_is_a_usage_error(tmp_path):
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[tuple[str, list[str]]]:
+def serving(*args: str, code: str = SERVE) -> Iterator[tuple[str, list[str]]]:
     """Run ``cnamctl emulator serve --port 0 ARGS``; (base URL, output lines) while it
     runs. Interrupted with SIGINT on exit, which must stop it cleanly."""
-    command = [sys.executable, "-c", SERVE, "emulator", "serve", "--port", "0", *args]
+    command = [sys.executable, "-c", code, "emulator", "serve", "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     lines: list[str] = []
@@ -75,6 +75,14 @@ def test_serve_runs_until_interrupted(tmp_path):
     with serving("--db", str(db)) as (_, lines):
         pass
     assert any("existing state kept" in line for line in lines)
+
+
+def test_serve_stops_on_sigint_even_started_as_a_background_job():
+    """A shell starts background jobs with SIGINT ignored, and Python keeps it so."""
+    ignoring = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); " + SERVE
+    with serving(code=ignoring) as (_, lines):
+        pass
+    assert lines[-1] == "stopped"
 
 
 def test_serve_options_reach_the_emulator(tmp_path):
