@@ -39,8 +39,8 @@ def _sorted_json(fields: dict[str, Any]) -> bytes:
     try:
         payload = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS, default=list)
     except orjson.JSONEncodeError:  # what orjson does not write (a key that is no str)
-        payload = b"\x80"
-    if payload.isascii() and b"\x7f" not in payload:  # json.dumps escapes DEL as well
+        payload = None
+    if payload is not None and payload.isascii() and b"\x7f" not in payload:  # DEL too
         return payload
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=list).encode()
 

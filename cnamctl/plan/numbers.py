@@ -31,7 +31,7 @@ from cnamctl.plan.review import UNDER_REVIEW
 from cnamctl.plan.trust_product import NumberHome
 from cnamctl.policies import ProductSpec
 
-_NONE: list[LiveTrustProduct] = []  # a number on no product (never written to)
+_NONE: tuple[LiveTrustProduct, ...] = ()  # a number on no product
 
 
 def plan_business_profile_numbers(

@@ -222,6 +222,7 @@ class Database:
                 for row, encoded in zip(chunk, rendered, strict=True):
                     self.cache.put(table, str(row["sid"]), encoded)
                 done += len(chunk)
+            rows.close()  # stopped early when the cache filled up
         return done
 
 

@@ -74,9 +74,11 @@ _DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_
 
 
 def dump(document: Any) -> str:
-    """Sorted keys, two-space indent, UTF-8, one trailing newline; inert to print."""
-    text = orjson.dumps(document, option=_DUMP_OPTIONS).decode()  # json.dumps(indent=2,
-    return _NOT_ASCII.sub(_escape, text) + "\n"  # sort_keys, ensure_ascii=False), 10x faster
+    """Sorted keys, two-space indent, UTF-8, one trailing newline; inert to print.
+    (The bytes of ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``,
+    written by orjson about ten times faster.)"""
+    text = orjson.dumps(document, option=_DUMP_OPTIONS).decode()
+    return _NOT_ASCII.sub(_escape, text) + "\n"
 
 
 def _escape(match: re.Match[str]) -> str:
