@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager
 
@@ -170,20 +169,8 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
-class WatchedAdapter(HTTPAdapter):
-    """requests' adapter whose connections register their sockets with the watch of
-    the request using them (directly and through an HTTP(S) proxy)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        _use_watched_pools(self.poolmanager)
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        _use_watched_pools(manager)
-        return manager
-
-
-def _use_watched_pools(manager: Any) -> None:
+def use_watched_pools(manager: Any) -> None:
+    """Make ``manager``'s connections register their sockets with the watch of the
+    request using them (directly and through an HTTP(S) proxy)."""
     if isinstance(manager, PoolManager) and type(manager).__name__ != "SOCKSProxyManager":
         manager.pool_classes_by_scheme = dict(_POOLS)  # type: ignore[assignment]

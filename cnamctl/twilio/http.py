@@ -18,6 +18,9 @@ Every request
    SDK's own ``.list()`` calls): anything else raises NotTwilioError naming the
    server.
 
+Requests go out through ``transport.py`` (urllib3 directly, with requests'
+behaviour and exception classes: a third of requests' CPU per request).
+
 GETs are idempotent, so they are retried here, each failure kind under its own
 budget (``ReadRetries``): 429 and 5xx patiently, an unreachable server a couple
 of times quickly, a timeout once. Writes are sent once: apply resolves an
@@ -34,10 +37,9 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from typing import NoReturn, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
 from requests.exceptions import (
     ChunkedEncodingError,
     ConnectTimeout,
@@ -51,7 +53,7 @@ from twilio.http import HttpClient
 
 from cnamctl.errors import NotTwilioError
 from cnamctl.twilio.answers import Answer, parse_answer
-from cnamctl.twilio.deadline import WATCHDOG, WatchedAdapter
+from cnamctl.twilio.deadline import WATCHDOG
 from cnamctl.twilio.paging import PagingGuard
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
@@ -62,6 +64,7 @@ from cnamctl.twilio.timeouts import (
     ReadTimedOut,
     Timeouts,
 )
+from cnamctl.twilio.transport import Transport
 from cnamctl.twilio.url import ApiUrl, is_twilio_host, server_of
 
 _log = logging.getLogger("cnamctl.http")
@@ -111,34 +114,6 @@ class _Counts:
         self.retries = 0
 
 
-class _Session(requests.Session):
-    """requests' Session, reading the environment (proxies, CA bundle) once per
-    server instead of once per request: that read walks the whole environment
-    twice per request (``no_proxy`` and the ``*_proxy`` variables), about a fifth
-    of cnamctl's CPU in reading an account. The environment does not change
-    while cnamctl runs; a request with its own proxies is merged as requests does."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._settings: dict[tuple[object, ...], Any] = {}
-        self._settings_lock = threading.Lock()
-
-    def merge_environment_settings(
-        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> Any:
-        if proxies:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        parts = urlsplit(url.decode() if isinstance(url, bytes) else str(url))
-        key = (parts.scheme, parts.netloc, stream, verify, cert)
-        with self._settings_lock:
-            settings = self._settings.get(key)
-        if settings is None:
-            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
-            with self._settings_lock:
-                self._settings[key] = settings
-        return {**settings, "proxies": dict(settings["proxies"])}
-
-
 class RewritingHttpClient(HttpClient):
     """See the module docstring. ``base_url=None`` talks to Twilio itself."""
 
@@ -160,10 +135,7 @@ class RewritingHttpClient(HttpClient):
         self.retries_policy = retries or ReadRetries()
         self.limiter = limiter or RateLimiter(None)
         self.meter = meter
-        self.session = _Session()
-        adapter = WatchedAdapter(pool_connections=4, pool_maxsize=pool_size)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
+        self.transport = Transport(pool_size=pool_size)
         self._watchdog = WATCHDOG
         self._paging = PagingGuard()
         self._counts = _Counts()
@@ -216,8 +188,11 @@ class RewritingHttpClient(HttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Answer:
+        """The SDK's request, retried if a GET (see the module docstring). A redirect
+        is never followed, whatever ``allow_redirects`` says: it is an answer, and
+        not Twilio's (``answers.py``)."""
         timeouts = Timeouts.within(timeout) if timeout else self.timeouts
-        send = (method, url, params, data, headers, auth, timeouts, allow_redirects)
+        send = (method, url, params, data, headers, auth, timeouts)
         if method.upper() != "GET":
             self._metered(first=True)
             return self._send(*send)
@@ -260,7 +235,6 @@ class RewritingHttpClient(HttpClient):
         headers: dict[str, str] | None,
         auth: tuple[str, str] | None,
         timeouts: Timeouts,
-        allow_redirects: bool,
     ) -> Answer:
         target = self.rewrite(url)
         self.limiter.acquire()
@@ -271,19 +245,16 @@ class RewritingHttpClient(HttpClient):
         try:
             with self._watchdog.watch(timeouts.total) as watch:
                 try:
-                    raw = self.session.request(
+                    raw = self.transport.send(
                         method.upper(),
                         target,
-                        params=params,  # type: ignore[arg-type]  # the SDK's form values
+                        timeouts=timeouts,
+                        params=params,
                         data=None if as_json else data,
                         json=data if as_json else None,
                         headers=headers,
                         auth=auth,
-                        timeout=(timeouts.connect, timeouts.read),
-                        allow_redirects=allow_redirects,
-                        stream=True,
                     )
-                    text = _read_text(raw)
                 except RequestException as err:
                     _reword(err, timeouts, deadline_passed=watch.expired)
                 if watch.expired:  # cut off at the deadline, yet parsed as if complete
@@ -292,10 +263,10 @@ class RewritingHttpClient(HttpClient):
             status = raw.status_code
             self._observe(raw.status_code, raw.headers)
             server = self.server(url)
-            body = parse_answer(server, raw.status_code, text, raw.headers)
+            body = parse_answer(server, raw.status_code, raw.text, raw.headers)
             if body is not None and method.upper() == "GET" and raw.status_code == OK:
                 self._paging.check(url, body, server)
-            return Answer(raw.status_code, text, raw.headers, body)
+            return Answer(raw.status_code, raw.text, raw.headers, body)
         finally:
             with self._counts.lock:
                 self._counts.by_method[method.upper()] += 1
@@ -344,20 +315,6 @@ class RewritingHttpClient(HttpClient):
     def total_requests(self) -> int:
         with self._counts.lock:
             return sum(self._counts.by_method.values())
-
-
-def _read_text(response: requests.Response) -> str:
-    """The body of a streamed ``response`` read in one piece, as text.
-
-    requests reads a body 10 KB at a time (``Response.content``): a 1.1 MB page of
-    numbers was then about 110 reads, each waking the thread and taking the GIL
-    again, about 1.5 ms of CPU a page more than one read. The errors are requests'
-    own, as ``content`` raises them (its ``iter_content``); the connection goes
-    back to the pool once the body is read."""
-    content = b"".join(response.iter_content(None))
-    response._content = content  # what ``Response.content`` keeps, so ``.text`` decodes it
-    response._content_consumed = True  # type: ignore[attr-defined]
-    return response.text
 
 
 def _reword(err: RequestException, timeouts: Timeouts, *, deadline_passed: bool) -> NoReturn:

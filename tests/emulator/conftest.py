@@ -54,7 +54,7 @@ class Served:
         """A real twilio SDK client aimed at this emulator."""
         creds = Credentials(account_sid=account, username=username or account, password=password)
         client = make_client(creds, api_url=self.base_url, timeout=10)
-        self.stack.callback(client.http_client.session.close)  # type: ignore[attr-defined]
+        self.stack.callback(client.http_client.transport.close)  # type: ignore[attr-defined]
         return client
 
     def http(self, auth: tuple[str, str] | None = (ACCOUNT, TOKEN)) -> requests.Session:

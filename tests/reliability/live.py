@@ -79,7 +79,7 @@ class Live:
     def client(self, account: str = ACCOUNT, password: str = TOKEN) -> Client:
         self.emulator.catch_up()
         client = make_client(Credentials(account, account, password), self.base_url, timeout=10)
-        self.stack.callback(client.http_client.session.close)  # type: ignore[attr-defined]
+        self.stack.callback(client.http_client.transport.close)  # type: ignore[attr-defined]
         return client
 
     def requests_seen(self) -> int:

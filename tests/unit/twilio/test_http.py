@@ -177,7 +177,7 @@ def test_paced_twins_share_connections_and_counts(scripted):
     twin.request("GET", "https://api.twilio.com/2010-04-01/x.json")
     assert client.http_client.request_counts["GET"] == 1  # type: ignore[attr-defined]
     assert client.http_client.limiter.max_rate is None  # type: ignore[attr-defined]
-    assert http.session is client.http_client.session  # type: ignore[attr-defined]
+    assert http.transport is client.http_client.transport  # type: ignore[attr-defined]
 
 
 def test_api_url_must_be_an_http_url():
@@ -238,25 +238,16 @@ def test_metering_is_the_twins_alone(scripted):
 
 def test_the_environment_is_read_once_per_server_and_still_honoured(monkeypatch):
     """Proxy settings come from the environment as requests reads them, once per
-    scheme and host; each request gets its own copy of the proxies."""
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    scheme and host."""
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "api.twilio.com")
-    session = RewritingHttpClient().session
-    trusthub = session.merge_environment_settings(
-        "https://trusthub.twilio.com/v1/TrustProducts?PageSize=1000", {}, None, None, None
+    transport = RewritingHttpClient().transport
+    assert transport.route("https://trusthub.twilio.com/v1/TrustProducts?PageSize=1000") == (
+        "http://proxy.example:3128"  # a proxy without a scheme is HTTP, as requests has it
     )
-    assert trusthub["proxies"]["https"] == "http://proxy.example:3128"
-    api = session.merge_environment_settings(
-        "https://api.twilio.com/2010-04-01/Accounts.json", {}, None, None, None
-    )
-    assert "https" not in api["proxies"]  # NO_PROXY, as requests itself decides
-    trusthub["proxies"]["https"] = "changed by one request"
+    assert transport.route("https://api.twilio.com/2010-04-01/Accounts.json") is None  # NO_PROXY
     monkeypatch.setenv("HTTPS_PROXY", "http://other.example:3128")  # read once: not seen
-    again = session.merge_environment_settings(
-        "https://trusthub.twilio.com/v1/CustomerProfiles", {}, None, None, None
+    assert transport.route("https://trusthub.twilio.com/v1/CustomerProfiles") == (
+        "http://proxy.example:3128"
     )
-    assert again["proxies"]["https"] == "http://proxy.example:3128"
-    own = session.merge_environment_settings(
-        "https://trusthub.twilio.com/v1/x", {"https": "http://mine:1"}, None, None, None
-    )
-    assert own["proxies"]["https"] == "http://mine:1"
+    assert transport.route("https://lookups.twilio.com/v2/x") == "http://other.example:3128"
