@@ -108,6 +108,9 @@ def plan_product_numbers(
 
     declared: set[str] = set()
     for name, home in sorted(homes.items()):
+        product_address = addr.product(spec, name)
+        # what every assignment to this home says: computed when the first one needs it
+        wording: tuple[str, str] | None = None
         for index, e164 in enumerate(home.profile.phone_numbers):
             declared.add(e164)
             number = resolved.numbers.get(e164)
@@ -119,7 +122,7 @@ def plan_product_numbers(
                 continue
             elsewhere = [p for p in holders if p.sid != home.product]
             location = home.profile.loc(f"phoneNumbers.{index}")
-            here = addr.product_number(addr.product(spec, name), e164)
+            here = addr.product_number(product_address, e164)
             unmanaged = [p for p in elsewhere if p.sid not in base_of]
             for other in unmanaged:  # a problem whatever the review state: say it now
                 out.problem(
@@ -158,14 +161,20 @@ def plan_product_numbers(
                     )
             if blocked:
                 continue
-            title = declared_title(spec, home.profile)
+            if wording is None:
+                title = repr(declared_title(spec, home.profile))
+                wording = (
+                    _product_label(name, None if is_ref(home.product) else home.product),
+                    title,
+                )
+            after, title = wording
             out.add(
                 here,
                 assign,
                 params={"trust_product": home.product, "number": number.sid, "phone_number": e164},
                 before=", ".join(_product_label(p.friendly_name, p.sid) for p in elsewhere) or None,
-                after=_product_label(name, None if is_ref(home.product) else home.product),
-                reason=spec.gives.format(number=e164, title=repr(title)),
+                after=after,
+                reason=spec.gives.format(number=e164, title=title),
                 location=location,
             )
 

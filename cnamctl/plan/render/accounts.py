@@ -3,6 +3,8 @@
 Each account is rendered by the single-plan renderer; an account that could not
 be planned appears with its error instead, so one failure hides nothing else.
 JSON for several accounts wraps the per-account documents (docs/plan-format.md).
+Each format's renderer is imported when that format is asked for: the text one
+brings rich, which JSON and Markdown do not need.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ from typing import Any
 
 from cnamctl.plan.model import Plan
 from cnamctl.plan.render.jsondoc import JSON_FORMAT_VERSION, dump, plan_document
-from cnamctl.plan.render.markdown import MAX_CHARS, render_markdown
-from cnamctl.plan.render.markdown import inline_code as _code
-from cnamctl.plan.render.text import render_text
 from cnamctl.plan.render.view import ViewOptions
 from cnamctl.text import inert
 
@@ -52,6 +51,8 @@ def grouped_json(key: str, sections: Sequence[Section], **top: Any) -> str:
 def render_accounts_text(
     sections: Sequence[AccountSection], *, color: bool, options: ViewOptions | None = None
 ) -> str:
+    from cnamctl.plan.render.text import render_text  # rich: for text alone
+
     return grouped_text(
         [
             (s.name, render_text(s.plan, color=color, options=options) if s.plan else None, s.error)
@@ -73,6 +74,9 @@ def render_accounts_json(
 def render_accounts_markdown(
     sections: Sequence[AccountSection], options: ViewOptions | None = None
 ) -> str:
+    from cnamctl.plan.render.markdown import MAX_CHARS, render_markdown
+    from cnamctl.plan.render.markdown import inline_code as _code
+
     share = MAX_CHARS // max(1, len(sections)) - 200
     parts = []
     for s in sections:
