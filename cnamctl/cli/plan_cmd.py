@@ -162,7 +162,6 @@ def _save(results: list[AccountPlan], out: str, paths: tuple[str, ...]) -> None:
 def _render(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
     """JSON is always a list of accounts; text and markdown show a section per
     account when the accounts are named (``workspace.named``)."""
-    from cnamctl.plan.render import render_markdown, render_text
     from cnamctl.plan.render.accounts import (
         AccountSection,
         render_accounts_json,
@@ -185,8 +184,12 @@ def _render(results: list[AccountPlan], fmt: str, options: ViewOptions) -> None:
         (result,) = results
         assert result.plan is not None
         if fmt == "markdown":
+            from cnamctl.plan.render.markdown import render_markdown
+
             click.echo(render_markdown(result.plan, options=options), nl=False)
         else:
+            from cnamctl.plan.render.text import render_text
+
             click.echo(render_text(result.plan, color=use_color(), options=options), nl=False)
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from cnamctl.live import typed as typed_pages
 from cnamctl.text import inert
 from cnamctl.twilio.answers import not_twilio, parsed_body
 from cnamctl.twilio.failures import error_body
@@ -53,6 +54,10 @@ class Shape:
     @property
     def fields(self) -> tuple[str, ...]:
         return (*self.required, *self.typed)
+
+    @property
+    def signature(self) -> typed_pages.Fields:
+        return self.required, tuple(self.typed.items())
 
     def problem(self, record: object) -> str | None:
         if not isinstance(record, dict):
@@ -130,25 +135,34 @@ def read_pages(
     next_url: str | None = url
     request_params = dict(params) if params else None
     number = first_number - 1
+    http = client.http_client
+    fast = isinstance(http, RewritingHttpClient) and project
+    signature = shape.signature
     while next_url and (limit is None or number - first_number + 1 < limit):
         if stop is not None and stop():
             raise PageRefused("stopped")
         number += 1
-        response = client.request("GET", next_url, params=request_params)
+        if fast:
+            with http.decoding(lambda text: typed_pages.decode(text, signature, key)):
+                response = client.request("GET", next_url, params=request_params)
+        else:
+            response = client.request("GET", next_url, params=request_params)
         if response.status_code != 200:
             raise _error(response, next_url)
         found = _page(parsed_body(response), key)
         if isinstance(found, str):
             raise not_twilio(server, f"page {number} of {name}: {found}")
         page, next_url = found
-        for record in page:
-            problem = shape.problem(record)
-            if problem:
-                raise not_twilio(server, f"page {number} of {name}: {problem}")
+        projected = getattr(response, "projected", False)  # checked as it was decoded
+        if not projected:
+            for record in page:
+                problem = shape.problem(record)
+                if problem:
+                    raise not_twilio(server, f"page {number} of {name}: {problem}")
         refused = check(page) if check is not None else None
         if refused:
             raise PageRefused(refused)
-        if project:
+        if project and not projected:
             fields = shape.fields
             page = [{k: r[k] for k in fields if k in r} for r in page]
         records.extend(page)

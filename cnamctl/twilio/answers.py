@@ -34,13 +34,22 @@ EXCERPT_CHARS = 60
 
 
 class Answer(Response):
-    """The SDK's Response, plus the body already parsed (``None`` when it has none)."""
+    """The SDK's Response, plus the body already parsed (``None`` when it has none);
+    ``projected``: by the caller's decoder (``RewritingHttpClient.decoding``), its
+    records already checked and holding only the fields the caller reads."""
 
     def __init__(
-        self, status_code: int, text: str, headers: Any, body: dict[str, Any] | None
+        self,
+        status_code: int,
+        text: str,
+        headers: Any,
+        body: dict[str, Any] | None,
+        *,
+        projected: bool = False,
     ) -> None:
         super().__init__(status_code, text, headers)
         self.body = body
+        self.projected = projected
 
 
 def parse_answer(

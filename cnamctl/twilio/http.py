@@ -35,9 +35,10 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import NoReturn, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from requests.exceptions import (
@@ -263,10 +264,15 @@ class RewritingHttpClient(HttpClient):
             status = raw.status_code
             self._observe(raw.status_code, raw.headers)
             server = self.server(url)
-            body = parse_answer(server, raw.status_code, raw.text, raw.headers)
-            if body is not None and method.upper() == "GET" and raw.status_code == OK:
+            decode = self._local.__dict__.get("decode")
+            is_page = method.upper() == "GET" and raw.status_code == OK
+            body = decode(raw.text) if decode is not None and is_page else None
+            projected = body is not None
+            if body is None:
+                body = parse_answer(server, raw.status_code, raw.text, raw.headers)
+            if body is not None and is_page:
                 self._paging.check(url, body, server)
-            return Answer(raw.status_code, raw.text, raw.headers, body)
+            return Answer(raw.status_code, raw.text, raw.headers, body, projected=projected)
         finally:
             with self._counts.lock:
                 self._counts.by_method[method.upper()] += 1
@@ -278,6 +284,17 @@ class RewritingHttpClient(HttpClient):
                     status,
                     (time.perf_counter() - started) * 1000,
                 )
+
+    @contextmanager
+    def decoding(self, decode: Callable[[str], dict[str, Any] | None]) -> Iterator[None]:
+        """This thread's GET answers (200) decoded by ``decode`` first: the reader's
+        pages, with only the fields planning reads (``live/typed.py``); when it gives
+        None, the answer is parsed and checked the generic way."""
+        self._local.decode = decode
+        try:
+            yield
+        finally:
+            self._local.decode = None
 
     def _metered(self, first: bool) -> None:
         if self.meter is not None:
