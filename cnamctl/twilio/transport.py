@@ -119,24 +119,10 @@ class Transport:
                 decode_content=False,
                 timeout=SocketTimeouts(connect=timeouts.connect, read=timeouts.read),
             )
-        except u3.LocationParseError as err:
-            raise rx.InvalidURL(err, request=request) from err
-        except (u3.ProtocolError, OSError) as err:
-            raise rx.ConnectionError(err, request=request) from err
-        except u3.MaxRetryError as err:
+        except u3.MaxRetryError as err:  # before HTTPError, which it is
             raise _unreachable(err, request) from err
-        except u3.ClosedPoolError as err:
-            raise rx.ConnectionError(err, request=request) from err
-        except u3.ProxyError as err:
-            raise rx.ProxyError(err, request=request) from err
-        except u3.SSLError as err:
-            raise rx.SSLError(err, request=request) from err
-        except u3.ReadTimeoutError as err:
-            raise rx.ReadTimeout(err, request=request) from err
-        except u3.InvalidHeader as err:
-            raise rx.InvalidHeader(err, request=request) from err
-        except u3.HTTPError as err:
-            raise rx.ConnectionError(err, request=request) from err
+        except (u3.HTTPError, OSError) as err:
+            raise _translated(err, _SENDING, request) from err
         content = _read_whole(response, request)
         text = _decoded(content, response.headers)
         return Received(response.status, response.headers, text, request)
@@ -207,6 +193,37 @@ class Transport:
         return self._tls
 
 
+_Table = tuple[tuple[type[BaseException], type[rx.RequestException]], ...]
+
+# urllib3's failures as requests' adapter turns them into its own, in its order: the
+# first class the error is an instance of decides (the last rows catch the rest).
+_SENDING: _Table = (
+    (u3.LocationParseError, rx.InvalidURL),
+    (u3.ProtocolError, rx.ConnectionError),
+    (u3.ClosedPoolError, rx.ConnectionError),
+    (u3.ProxyError, rx.ProxyError),
+    (u3.SSLError, rx.SSLError),
+    (u3.ReadTimeoutError, rx.ReadTimeout),
+    (u3.InvalidHeader, rx.InvalidHeader),
+    (u3.HTTPError, rx.ConnectionError),
+    (OSError, rx.ConnectionError),
+)
+# ... and as requests' reading of a body does.
+_READING: _Table = (
+    (u3.ProtocolError, rx.ChunkedEncodingError),
+    (u3.DecodeError, rx.ContentDecodingError),
+    (u3.ReadTimeoutError, rx.ConnectionError),
+    (u3.SSLError, rx.SSLError),
+    (u3.HTTPError, rx.ConnectionError),
+    (OSError, rx.ConnectionError),
+)
+
+
+def _translated(err: BaseException, table: _Table, request: Request) -> rx.RequestException:
+    kind = next(ours for theirs, ours in table if isinstance(err, theirs))
+    return kind(err, request=request)
+
+
 def _unreachable(err: u3.MaxRetryError, request: Request) -> rx.RequestException:
     """requests' reading of urllib3's MaxRetryError: why the request got no answer."""
     reason = err.reason
@@ -226,14 +243,8 @@ def _read_whole(response: BaseHTTPResponse, request: Request) -> bytes:
     requests' reading of a body raises them; the connection goes back to its pool."""
     try:
         return response.read(decode_content=True)
-    except u3.ProtocolError as err:
-        raise rx.ChunkedEncodingError(err, request=request) from err
-    except u3.DecodeError as err:
-        raise rx.ContentDecodingError(err, request=request) from err
-    except u3.ReadTimeoutError as err:
-        raise rx.ConnectionError(err, request=request) from err
-    except u3.SSLError as err:
-        raise rx.SSLError(err, request=request) from err
+    except (u3.HTTPError, OSError) as err:
+        raise _translated(err, _READING, request) from err
     finally:
         response.release_conn()
 
