@@ -124,7 +124,9 @@ def read_pages(
     is wrong with a page's records (PageRefused), checked as each page comes;
     ``stop``: when it says so, PageRefused before the next request. ``project``:
     keep of each record only the shape's fields (a page of numbers is 38 fields a
-    record, planning reads four: 100,000 numbers are then a tenth of the memory)."""
+    record, planning reads four: 100,000 numbers are then a tenth of the memory);
+    through our HttpClient such pages are decoded straight into those fields
+    (``typed.py``), and go the generic way below whenever that cannot be done."""
     shape = shape or Shape()
     server = _server(client, url)
     name = inert(urlsplit(url).path.rsplit("/", 1)[-1], keep_lines=False)
