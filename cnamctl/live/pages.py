@@ -21,7 +21,9 @@ naming the server and the page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -139,15 +141,12 @@ def read_pages(
     number = first_number - 1
     http = client.http_client
     fast = isinstance(http, RewritingHttpClient) and project
-    signature = shape.signature
+    decode = partial(typed_pages.decode, fields=shape.signature, key=key)
     while next_url and (limit is None or number - first_number + 1 < limit):
         if stop is not None and stop():
             raise PageRefused("stopped")
         number += 1
-        if fast:
-            with http.decoding(lambda text: typed_pages.decode(text, signature, key)):
-                response = client.request("GET", next_url, params=request_params)
-        else:
+        with http.decoding(decode) if fast else nullcontext():
             response = client.request("GET", next_url, params=request_params)
         if response.status_code != 200:
             raise _error(response, next_url)

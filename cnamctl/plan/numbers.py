@@ -108,9 +108,10 @@ def plan_product_numbers(
 
     declared: set[str] = set()
     for name, home in sorted(homes.items()):
+        # what every assignment to this home says, the same for each of its numbers
         product_address = addr.product(spec, name)
-        # what every assignment to this home says: computed when the first one needs it
-        wording: tuple[str, str] | None = None
+        after = _product_label(name, None if is_ref(home.product) else home.product)
+        title = repr(declared_title(spec, home.profile))
         for index, e164 in enumerate(home.profile.phone_numbers):
             declared.add(e164)
             number = resolved.numbers.get(e164)
@@ -161,13 +162,6 @@ def plan_product_numbers(
                     )
             if blocked:
                 continue
-            if wording is None:
-                title = repr(declared_title(spec, home.profile))
-                wording = (
-                    _product_label(name, None if is_ref(home.product) else home.product),
-                    title,
-                )
-            after, title = wording
             out.add(
                 here,
                 assign,

@@ -264,7 +264,7 @@ class RewritingHttpClient(HttpClient):
             status = raw.status_code
             self._observe(raw.status_code, raw.headers)
             server = self.server(url)
-            decode = self._local.__dict__.get("decode")
+            decode = getattr(self._local, "decode", None)
             is_page = method.upper() == "GET" and raw.status_code == OK
             body = decode(raw.text) if decode is not None and is_page else None
             projected = body is not None
@@ -290,11 +290,12 @@ class RewritingHttpClient(HttpClient):
         """This thread's GET answers (200) decoded by ``decode`` first: the reader's
         pages, with only the fields planning reads (``live/typed.py``); when it gives
         None, the answer is parsed and checked the generic way."""
+        previous = getattr(self._local, "decode", None)
         self._local.decode = decode
         try:
             yield
         finally:
-            self._local.decode = None
+            self._local.decode = previous
 
     def _metered(self, first: bool) -> None:
         if self.meter is not None:

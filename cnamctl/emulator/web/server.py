@@ -77,11 +77,12 @@ class _Handler(WSGIRequestHandler):
             return None
         if "wsgi.input_terminated" in environ:  # chunked: werkzeug's own reading
             return None
-        length = environ.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > KEPT_BODY_BYTES:
+        declared = environ.get("CONTENT_LENGTH") or "0"
+        length = int(declared) if declared.isdigit() else KEPT_BODY_BYTES + 1
+        if length > KEPT_BODY_BYTES:
             return None
-        body = self.rfile.read(int(length)) if int(length) else b""
-        return body if len(body) == int(length) else None
+        body = self.rfile.read(length) if length else b""
+        return body if len(body) == length else None
 
     def send_header(self, keyword: str, value: str) -> None:
         if self._keep_alive and keyword.lower() == "connection" and value.lower() == "close":
