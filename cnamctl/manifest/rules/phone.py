@@ -162,10 +162,12 @@ def _e164_of(text: str) -> str:
 
 
 @cache
-def _us_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The US metadata as two patterns: the valid numbers, and one alternative per
-    number type (named ``t<type>``) in the order libphonenumber tries them, special
-    types before fixed line, so the first alternative that matches is the type."""
+def _us_pattern() -> re.Pattern[str]:
+    """The US metadata as one pattern: a valid national number (the general pattern,
+    as a lookahead), then one alternative per number type (named ``t<type>``) in the
+    order libphonenumber tries them, special types before fixed line, so the first
+    alternative that matches is the type. An alternative holds no named group of its
+    own, so the one that matched is ``lastgroup``: the last group to close."""
     metadata = PhoneMetadata.metadata_for_region(DEFAULT_REGION)
     assert metadata is not None and metadata.general_desc is not None
     ordered = [
@@ -184,8 +186,8 @@ def _us_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         for kind, desc in ordered
         if desc is not None and desc.national_number_pattern
     )
-    general = re.compile(f"(?:{metadata.general_desc.national_number_pattern})", re.ASCII)
-    return general, re.compile(types, re.ASCII)
+    general = metadata.general_desc.national_number_pattern
+    return re.compile(f"(?=(?:{general})\\Z)(?:{types})", re.ASCII)
 
 
 def _us_type(e164: str) -> int | None:
@@ -193,14 +195,10 @@ def _us_type(e164: str) -> int | None:
     plain = _PLAIN_US.fullmatch(e164)
     if plain is None:
         return None
-    national = plain.group(1)
-    general, types = _us_patterns()
-    if not general.fullmatch(national):
+    match = _us_pattern().fullmatch(plain.group(1))
+    if match is None or match.lastgroup is None:
         return None
-    match = types.fullmatch(national)
-    if match is None:
-        return None
-    return next(int(name[1:]) for name, found in match.groupdict().items() if found is not None)
+    return int(match.lastgroup[1:])
 
 
 def _invalid(text: str, number: phonenumbers.PhoneNumber | None) -> str | None:
