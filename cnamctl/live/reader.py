@@ -136,13 +136,18 @@ def read_snapshot(
         }
 
         snapshot = Snapshot(account_sid=client.account_sid, policies=policies)
-        for n in numbers.records(_result):
-            snapshot.numbers[n["sid"]] = LiveNumber(
-                sid=n["sid"],
-                phone_number=n["phone_number"],
-                friendly_name=n.get("friendly_name") or "",
-                voice_caller_id_lookup=bool(n.get("voice_caller_id_lookup")),
+        snapshot.numbers.update(  # 100,000 of them: one generator, positional fields
+            (
+                n["sid"],
+                LiveNumber(
+                    n["sid"],
+                    n["phone_number"],
+                    n.get("friendly_name") or "",
+                    bool(n.get("voice_caller_id_lookup")),
+                ),
             )
+            for n in numbers.records(_result)
+        )
         for p in profiles:
             snapshot.business_profiles[p["sid"]] = LiveBusinessProfile(
                 sid=p["sid"],
