@@ -87,7 +87,8 @@ class Action(StrEnum):
 
     @property
     def phase(self) -> int:
-        return list(Action).index(self)
+        """The action's place in the order above (apply runs earlier phases first)."""
+        return _PHASES[self]
 
     @property
     def removes(self) -> bool:
@@ -99,6 +100,8 @@ class Action(StrEnum):
             Action.DELETE_TRUST_PRODUCT,
         )
 
+
+_PHASES = {action: index for index, action in enumerate(Action)}
 
 # The actions that put a number on a trust product, and those that take it off:
 # CNAM's (named so in plans since before other policies) and every other policy's.
