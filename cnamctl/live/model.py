@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,9 +159,13 @@ class Snapshot:
         )
 
     def number_by_e164(self, e164: str) -> LiveNumber | None:
+        return self.numbers_by_e164().get(e164)
+
+    def numbers_by_e164(self) -> Mapping[str, LiveNumber]:
+        """Every number by its E.164 (built once, when first asked for)."""
         if self._numbers_by_e164 is None:
             self._numbers_by_e164 = {n.phone_number: n for n in self.numbers.values()}
-        return self._numbers_by_e164.get(e164)
+        return self._numbers_by_e164
 
     def caller_id_by_e164(self, e164: str) -> LiveCallerId | None:
         if self._caller_ids_by_e164 is None:

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot
@@ -38,17 +38,29 @@ def plan_business_profile_numbers(
     desired: ManifestSet, resolved: Resolved, live: Snapshot, out: PlanBuilder
 ) -> None:
     owner_of = {pn: bp for bp in live.business_profiles.values() for pn in bp.number_assignments}
+    each_on_one = len(owner_of) == sum(
+        len(bp.number_assignments) for bp in live.business_profiles.values()
+    )
+    numbers = resolved.numbers
     for name, manifest in sorted(desired.business_profiles.items()):
         profile = resolved.business_profiles.get(name)
         if profile is None:
             continue
+        # the numbers already on this profile (when no number is on two profiles, a
+        # number is on this one exactly when it is among its assignments)
+        held = live.business_profiles.get(profile.sid) if each_on_one else None
+        mine = held.number_assignments if held is not None else {}
+        settled = 0
         for e164, where, index in _numbers_of_business_profile(desired, manifest):
-            number = resolved.numbers.get(e164)
+            number = numbers.get(e164)
             if number is None:
+                continue
+            if number.sid in mine:
+                settled += 1
                 continue
             owner = owner_of.get(number.sid)
             if owner is not None and owner.sid == profile.sid:
-                out.ok()
+                settled += 1
                 continue
             location = where.loc(f"phoneNumbers.{index}")  # only when reported: it costs
             if owner is not None:
@@ -73,6 +85,7 @@ def plan_business_profile_numbers(
                     else "a trust product's numbers must first belong to its business profile",
                     location=location,
                 )
+        out.ok(settled)
 
 
 def _numbers_of_business_profile(
@@ -101,26 +114,28 @@ def plan_product_numbers(
     ``released`` the SIDs of its products being emptied for deletion."""
     base_of = _product_addresses(spec, desired, homes, live, released)
     assign, unassign = Action(spec.assign_action), Action(spec.unassign_action)
-    products_of: dict[str, list[LiveTrustProduct]] = {}
-    for product in live.products_of(spec.policy_sid):
-        for pn in product.number_assignments:
-            products_of.setdefault(pn, []).append(product)
+    holdings = _Holdings(live.products_of(spec.policy_sid))
 
     declared: set[str] = set()
+    found: set[str] = set()  # the SIDs of the declared numbers found on the account
+    numbers = resolved.numbers
     for name, home in sorted(homes.items()):
         # what every assignment to this home says, the same for each of its numbers
         product_address = addr.product(spec, name)
         after = _product_label(name, None if is_ref(home.product) else home.product)
         title = repr(declared_title(spec, home.profile))
+        alone = holdings.held_alone_by(home.product)
+        declared.update(home.profile.phone_numbers)
+        settled = 0
         for index, e164 in enumerate(home.profile.phone_numbers):
-            declared.add(e164)
-            number = resolved.numbers.get(e164)
+            number = numbers.get(e164)
             if number is None:
                 continue
-            holders = products_of.get(number.sid, _NONE)
-            if len(holders) == 1 and holders[0].sid == home.product:
-                out.ok()  # where it belongs, and only there: most numbers, most runs
+            found.add(number.sid)
+            if number.sid in alone:
+                settled += 1  # where it belongs, and only there: most numbers, most runs
                 continue
+            holders = holdings.of(number.sid)
             elsewhere = [p for p in holders if p.sid != home.product]
             location = home.profile.loc(f"phoneNumbers.{index}")
             here = addr.product_number(product_address, e164)
@@ -171,8 +186,9 @@ def plan_product_numbers(
                 reason=spec.gives.format(number=e164, title=title),
                 location=location,
             )
+        out.ok(settled)
 
-    _undeclared(spec, desired, homes, declared, live, out)
+    _undeclared(spec, desired, homes, declared, found, live, out)
     for sid in sorted(released):
         product = live.trust_products[sid]
         for pn in sorted(product.number_assignments):
@@ -181,6 +197,37 @@ def plan_product_numbers(
             _unassign(
                 unassign, product, base_of[sid], pn, e164, out, None, "the product is deleted"
             )
+
+
+class _Holdings:
+    """Which products of one policy hold each number (by PN SID), built for the usual
+    account: every number on at most one product, found with set operations."""
+
+    def __init__(self, products: list[LiveTrustProduct]) -> None:
+        self._by_sid = {p.sid: p for p in products}
+        self._holder = {pn: p for p in products for pn in p.number_assignments}
+        self._several: dict[str, list[LiveTrustProduct]] = {}
+        if len(self._holder) < sum(len(p.number_assignments) for p in products):
+            for p in products:  # some number is on two products: list them in order
+                for pn in p.number_assignments:
+                    self._several.setdefault(pn, []).append(p)
+            self._several = {pn: ps for pn, ps in self._several.items() if len(ps) > 1}
+
+    def of(self, pn: str) -> list[LiveTrustProduct] | tuple[LiveTrustProduct, ...]:
+        """The products holding ``pn``, by SID."""
+        several = self._several.get(pn)
+        if several is not None:
+            return several
+        holder = self._holder.get(pn)
+        return _NONE if holder is None else (holder,)
+
+    def held_alone_by(self, sid: str) -> AbstractSet[str]:
+        """The numbers that product ``sid`` of the policy holds and no other does."""
+        product = self._by_sid.get(sid)
+        if product is None:
+            return frozenset()
+        held = product.number_assignments.keys()
+        return held - self._several.keys() if self._several else held
 
 
 def _product_label(name: str, sid: str | None) -> str:
@@ -216,17 +263,19 @@ def _undeclared(
     desired: ManifestSet,
     homes: dict[str, NumberHome],
     declared: set[str],
+    found: set[str],
     live: Snapshot,
     out: PlanBuilder,
 ) -> None:
-    """Numbers on a profile's product that no profile of its kind declares."""
+    """Numbers on a profile's product that no profile of its kind declares
+    (``found``: SIDs of declared numbers, on the account, so never among them)."""
     for name, home in sorted(homes.items()):
         product = home.live
         if product is None:
             continue
         stray = sorted(
             (live.numbers[pn].phone_number if pn in live.numbers else pn, pn)
-            for pn in product.number_assignments
+            for pn in product.number_assignments.keys() - found
             if pn not in live.numbers or live.numbers[pn].phone_number not in declared
         )
         if not stray:

@@ -34,30 +34,30 @@ def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
         if found is not None:
             profiles[name] = found
     numbers: dict[str, LiveNumber] = {}
-    for declaring, e164, index in declared_numbers(desired):
-        if e164 in numbers:
+    on_account = live.numbers_by_e164()
+    for declaring in _declaring(desired):
+        declared = declaring.phone_numbers
+        if on_account.keys() >= set(declared):  # every number found: the usual manifest
+            numbers.update(zip(declared, map(on_account.__getitem__, declared)))
             continue
-        number = live.number_by_e164(e164)
-        if number is None:
-            out.problem(
-                declaring.loc(f"phoneNumbers.{index}"),
-                f"{e164} is not a phone number of account {live.account_sid}",
-            )
-        else:
-            numbers[e164] = number
+        for index, e164 in enumerate(declared):
+            if e164 in numbers:
+                continue
+            number = on_account.get(e164)
+            if number is None:
+                out.problem(
+                    declaring.loc(f"phoneNumbers.{index}"),
+                    f"{e164} is not a phone number of account {live.account_sid}",
+                )
+            else:
+                numbers[e164] = number
     return Resolved(profiles, numbers)
 
 
-def declared_numbers(
-    desired: ManifestSet,
-) -> list[tuple[BusinessProfile | TrustProfile, str, int]]:
-    """(manifest, E.164, index in its phoneNumbers) for every number declared on a
-    business profile or a trust profile."""
-    manifests: list[BusinessProfile | TrustProfile] = [
-        *(m for _, m in sorted(desired.business_profiles.items())),
-        *desired.trust_profiles(),
-    ]
-    return [(m, e164, i) for m in manifests for i, e164 in enumerate(m.phone_numbers)]
+def _declaring(desired: ManifestSet) -> list[BusinessProfile | TrustProfile]:
+    """Every manifest declaring numbers: the business profiles by name, then the
+    trust profiles."""
+    return [*(m for _, m in sorted(desired.business_profiles.items())), *desired.trust_profiles()]
 
 
 def _business_profile(
