@@ -17,7 +17,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set as AbstractSet
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from cnamctl.errors import Location
 from cnamctl.live.model import LiveTrustProduct, Snapshot

@@ -38,7 +38,7 @@ def resolve(desired: ManifestSet, live: Snapshot, out: PlanBuilder) -> Resolved:
     for declaring in _declaring(desired):
         declared = declaring.phone_numbers
         if on_account.keys() >= set(declared):  # every number found: the usual manifest
-            numbers.update(zip(declared, map(on_account.__getitem__, declared)))
+            numbers.update(zip(declared, map(on_account.__getitem__, declared), strict=True))
             continue
         for index, e164 in enumerate(declared):
             if e164 in numbers:

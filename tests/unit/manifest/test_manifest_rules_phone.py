@@ -3,12 +3,14 @@ what a person means unambiguously is read."""
 
 import unicodedata
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnamctl.manifest.excerpts import cite
 from cnamctl.manifest.rules.phone import (
+    _us_type,
     caller_id_problem,
     long_code_problem,
     read_caller_id,
@@ -206,3 +208,20 @@ def test_an_accepted_number_has_exactly_the_digits_written(text: str) -> None:
         written = "".join(c for c in text if c in "0123456789")
         assert set(text) <= set("0123456789+ -.()")
         assert e164[1:] == written or e164[1:] == "1" + written
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(  # mostly numbers of US area codes and exchanges, and any ten digits
+        st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True),
+        st.text("0123456789", min_size=10, max_size=10),
+    )
+)
+def test_a_us_numbers_type_is_libphonenumbers(national: str) -> None:
+    """The one-pattern reading of the US metadata (``_us_type``) gives the type
+    libphonenumber gives every valid US number, and None for every other."""
+    e164 = "+1" + national
+    parsed = phonenumbers.parse(e164)
+    valid = phonenumbers.is_valid_number_for_region(parsed, "US")
+    expected = phonenumbers.number_type(parsed) if valid else None
+    assert _us_type(e164) == expected
