@@ -34,10 +34,10 @@ _ENVELOPE = msgspec.json.Decoder(dict[str, msgspec.Raw])
 Fields = tuple[tuple[str, ...], tuple[tuple[str, type], ...]]  # a Shape's, hashable
 
 
-def decode(text: str, fields: Fields, key: str | None) -> dict[str, Any] | None:
-    """The page in ``text`` with its records projected onto ``fields`` (a Shape's
-    required and typed fields; ``key``: the records' key in API 2010, else Trust
-    Hub's ``results``), or None: decode it generically."""
+def decode(text: str | bytes, fields: Fields, key: str | None) -> dict[str, Any] | None:
+    """The page in ``text`` (or in its UTF-8 bytes) with its records projected onto
+    ``fields`` (a Shape's required and typed fields; ``key``: the records' key in API
+    2010, else Trust Hub's ``results``), or None: decode it generically."""
     records_key = key or "results"
     try:
         envelope = _ENVELOPE.decode(text)

@@ -18,7 +18,7 @@ account (docs/benchmarks.md); orjson takes about 60% of the stdlib's time on it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -36,20 +36,33 @@ EXCERPT_CHARS = 60
 class Answer(Response):
     """The SDK's Response, plus the body already parsed (``None`` when it has none);
     ``projected``: by the caller's decoder (``RewritingHttpClient.decoding``), its
-    records already checked and holding only the fields the caller reads."""
+    records already checked and holding only the fields the caller reads.
+    ``text`` may be given as a function, called when the text is first read: a page
+    decoded from its bytes is seldom read as text."""
 
     def __init__(
         self,
         status_code: int,
-        text: str,
+        text: str | Callable[[], str],
         headers: Any,
         body: dict[str, Any] | None,
         *,
         projected: bool = False,
     ) -> None:
-        super().__init__(status_code, text, headers)
+        super().__init__(status_code, "", headers)
+        self._text = text
         self.body = body
         self.projected = projected
+
+    @property  # type: ignore[override]  # the SDK's Response keeps its text as ``content``
+    def content(self) -> str:
+        if not isinstance(self._text, str):
+            self._text = self._text()
+        return self._text
+
+    @content.setter
+    def content(self, value: str) -> None:
+        self._text = value
 
 
 def parse_answer(

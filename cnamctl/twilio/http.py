@@ -65,7 +65,7 @@ from cnamctl.twilio.timeouts import (
     ReadTimedOut,
     Timeouts,
 )
-from cnamctl.twilio.transport import Transport
+from cnamctl.twilio.transport import Received, Transport
 from cnamctl.twilio.url import ApiUrl, is_twilio_host, server_of
 
 _log = logging.getLogger("cnamctl.http")
@@ -266,13 +266,13 @@ class RewritingHttpClient(HttpClient):
             server = self.server(url)
             decode = getattr(self._local, "decode", None)
             is_page = method.upper() == "GET" and raw.status_code == OK
-            body = decode(raw.text) if decode is not None and is_page else None
+            body = decode(_source(raw)) if decode is not None and is_page else None
             projected = body is not None
             if body is None:
                 body = parse_answer(server, raw.status_code, raw.text, raw.headers)
             if body is not None and is_page:
                 self._paging.check(url, body, server)
-            return Answer(raw.status_code, raw.text, raw.headers, body, projected=projected)
+            return Answer(raw.status_code, lambda: raw.text, raw.headers, body, projected=projected)
         finally:
             with self._counts.lock:
                 self._counts.by_method[method.upper()] += 1
@@ -286,10 +286,11 @@ class RewritingHttpClient(HttpClient):
                 )
 
     @contextmanager
-    def decoding(self, decode: Callable[[str], dict[str, Any] | None]) -> Iterator[None]:
+    def decoding(self, decode: Callable[[str | bytes], dict[str, Any] | None]) -> Iterator[None]:
         """This thread's GET answers (200) decoded by ``decode`` first: the reader's
-        pages, with only the fields planning reads (``live/typed.py``); when it gives
-        None, the answer is parsed and checked the generic way."""
+        pages, with only the fields planning reads (``live/typed.py``), from their
+        UTF-8 bytes (the text when the charset is another); when it gives None, the
+        answer is parsed and checked the generic way."""
         previous = getattr(self._local, "decode", None)
         self._local.decode = decode
         try:
@@ -333,6 +334,12 @@ class RewritingHttpClient(HttpClient):
     def total_requests(self) -> int:
         with self._counts.lock:
             return sum(self._counts.by_method.values())
+
+
+def _source(raw: Received) -> str | bytes:
+    """What a page decoder reads: the UTF-8 bytes, else the text."""
+    utf8 = raw.utf8
+    return raw.text if utf8 is None else utf8
 
 
 def _reword(err: RequestException, timeouts: Timeouts, *, deadline_passed: bool) -> NoReturn:

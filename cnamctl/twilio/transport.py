@@ -13,7 +13,8 @@ requests' own helpers where it has them:
 * query and form encoding (a list is repeated keys, ``None`` is left out), JSON
   bodies, basic auth, compressed answers (``Accept-Encoding``) decoded;
 * the text decoded by the charset of ``Content-Type`` (UTF-8 when it names none:
-  Twilio's API answers JSON);
+  Twilio's API answers JSON), when it is first read: a page decoded straight from
+  its UTF-8 bytes (``Received.utf8``) is never turned into text;
 * failures raised as requests' exception classes, mapped from urllib3's as
   requests' adapter maps them, each with ``.request`` (method and URL): retries,
   timeouts and the messages of ``failures.py`` see what they saw before.
@@ -24,10 +25,12 @@ Redirects are not followed (the SDK never asks to) and no cookie is kept.
 from __future__ import annotations
 
 import base64
+import codecs
 import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -65,8 +68,23 @@ class Received:
 
     status_code: int
     headers: Mapping[str, str]
-    text: str
+    content: bytes
     request: Request
+
+    @cached_property
+    def text(self) -> str:
+        """The body as text, by its charset (invalid bytes replaced)."""
+        return _decoded(self.content, self.headers)
+
+    @property
+    def utf8(self) -> bytes | None:
+        """The body's bytes when its charset is UTF-8 (or it names none), for a
+        decoder that reads UTF-8 itself; else None (read ``text``)."""
+        encoding = get_encoding_from_headers(self.headers) or "utf-8"  # type: ignore[arg-type]
+        try:
+            return self.content if codecs.lookup(encoding).name == "utf-8" else None
+        except LookupError:  # a charset Python does not know: text reads it as UTF-8
+            return self.content
 
 
 class Transport:
@@ -123,9 +141,7 @@ class Transport:
             raise _unreachable(err, request) from err
         except (u3.HTTPError, OSError) as err:
             raise _translated(err, _SENDING, request) from err
-        content = _read_whole(response, request)
-        text = _decoded(content, response.headers)
-        return Received(response.status, response.headers, text, request)
+        return Received(response.status, response.headers, _read_whole(response, request), request)
 
     def route(self, url: str) -> str | None:
         """The proxy a request for ``url`` goes through (None: directly), as requests

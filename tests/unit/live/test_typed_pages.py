@@ -101,6 +101,16 @@ def test_a_typed_page_is_the_generic_page_or_none(page, shape):
     }
 
 
+@settings(max_examples=300)
+@given(pages(), st.sampled_from(SHAPES))
+def test_a_page_decodes_alike_from_its_utf8_bytes(page, shape):
+    """The HttpClient hands the decoder a UTF-8 body's bytes, never made text."""
+    text, key = page
+    assert typed.decode(text.encode(), shape.signature, key) == typed.decode(
+        text, shape.signature, key
+    )
+
+
 def test_a_page_of_numbers_keeps_the_four_fields():
     record = {"sid": "PN1", "phone_number": "+14155550100", "friendly_name": None, "uri": "/x"}
     text = json.dumps({KEY_2010: [record], "next_page_uri": None, "page": 0})

@@ -172,6 +172,16 @@ def test_text_is_decoded_by_its_charset(echo, charset):
     assert answer.text == "caf\u00e9 \u00fcber"
 
 
+@pytest.mark.parametrize(
+    ("charset", "as_bytes"),
+    [("utf-8", True), ("UTF8", True), ("latin-1", False), ("utf-16", False)],
+)
+def test_only_a_utf8_body_is_handed_over_as_bytes(echo, charset, as_bytes):
+    answer = Transport().send("GET", f"{echo}/charset/{charset}", timeouts=QUICK)
+    assert answer.utf8 == (answer.content if as_bytes else None)
+    assert answer.text == "caf\u00e9 \u00fcber"
+
+
 def test_the_environments_proxy_carries_the_request(echo, proxy, monkeypatch):
     proxy_url, proxy_server = proxy
     host = urlsplit(proxy_url).netloc
