@@ -9,16 +9,15 @@ so ``cnamctl --help`` and shell completion start without them
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
 import click
 
+from cnamctl.cli.collection import collection_for
 from cnamctl.cli.options import verbosity, verbosity_params
 from cnamctl.errors import CnamctlError, ManifestError
 from cnamctl.text import inert
@@ -71,8 +70,7 @@ class CnamctlGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            with _fewer_collections():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except click.UsageError as err:
             err.exit_code = USAGE_ERROR_EXIT  # type: ignore[misc]  # per instance on purpose
             raise
@@ -87,21 +85,6 @@ class CnamctlGroup(click.Group):
             ctx.exit(err.exit_code)
 
 
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector less often while a command runs: reading and
-    planning 100,000 numbers allocates millions of objects and hardly any cycle, and
-    each full collection walks every live object (about a second of a 100,000-number
-    plan, bench/analysis.md). Restored afterwards, for in-process callers."""
-    before = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-GC_THRESHOLD = 50_000  # allocations between young collections (Python's default: 700)
 _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 _THIRD_PARTY = ("urllib3", "twilio", "werkzeug")
 
@@ -148,14 +131,17 @@ def _configure_logging(ctx: click.Context) -> None:
     ctx.call_on_close(restore)
 
 
-def _with_logging(callback: Callable[..., Any]) -> Callable[..., Any]:
+def _as_command(callback: Callable[..., Any]) -> Callable[..., Any]:
     """A command's callback that first sets up logging from ``-v``/``-q``, which by
-    then are parsed wherever they were given (before or after the command)."""
+    then are parsed wherever they were given (before or after the command), and runs
+    with the garbage collector as its command wants it (``collection.py``)."""
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
-        _configure_logging(click.get_current_context())
-        return callback(*args, **kwargs)
+        ctx = click.get_current_context()
+        _configure_logging(ctx)
+        with collection_for(ctx.find_root().invoked_subcommand):
+            return callback(*args, **kwargs)
 
     return run
 
@@ -200,7 +186,7 @@ def _add_global_options(command: click.Command) -> None:
         for sub in command.commands.values():
             _add_global_options(sub)
     elif command.callback is not None:
-        command.callback = _with_logging(command.callback)
+        command.callback = _as_command(command.callback)
 
 
 main.params.extend(verbosity_params())
