@@ -15,7 +15,7 @@ from bench.scenarios.apply_throughput import ApplyThroughput
 from bench.scenarios.faults import MAX_RUNS, FaultConvergence
 from bench.scenarios.kill import KillCycle
 from bench.scenarios.plan_cpu import PlanCpu
-from bench.scenarios.plan_scale import NaiveBaseline, PlanAtScale
+from bench.scenarios.plan_scale import WIDE, NaiveBaseline, PlanAtScale
 from bench.scenarios.startup import BOUND_SECONDS as STARTUP_BOUND
 from bench.scenarios.startup import Startup
 from bench.settings import FAULT_SEED, JITTER_MS, LATENCY_MS, REVIEW_DELAY
@@ -96,6 +96,14 @@ class Run:
                     f"`cnamctl plan --read-early` exits 0 on the {p.fleet.numbers:,} fleet",
                     set(p.early_exits) == {0},
                     ", ".join(map(str, p.early_exits)),
+                )
+            )
+            out.append(
+                Check(
+                    f"`cnamctl plan` with {WIDE} requests in flight exits 0 on the "
+                    f"{p.fleet.numbers:,} fleet",
+                    set(p.wide_exits) == {0},
+                    ", ".join(map(str, p.wide_exits)),
                 )
             )
             out.append(
@@ -534,7 +542,9 @@ YAML, validation, the read, diff, rendering), {len(run.plan[0].cli_seconds)}
 runs, median (min to max); its requests as the emulator counted them, and its own
 peak RSS (the largest of all its runs). By default the manifests load before any
 request (a bad one makes none); `--read-early` reads the account while they load
-(docs/plan-format.md), measured here too.""",
+(docs/plan-format.md), measured here too, and so is the default with
+`CNAMCTL_READ_CONCURRENCY={WIDE}`: {WIDE} requests in flight instead of 32, for an
+account whose Twilio concurrency limit allows it (docs/architecture.md).""",
         _table(
             (
                 "numbers",
@@ -546,6 +556,8 @@ request (a bad one makes none); `--read-early` reads the account while they load
                 "minimum",
                 "peak RSS",
                 "with `--read-early`",
+                "its requests",
+                f"{WIDE} in flight",
                 "its requests",
             ),
             [
@@ -570,6 +582,8 @@ request (a bad one makes none); `--read-early` reads the account while they load
                     f"{p.cli_peak_rss_mib * MB_PER_MIB:.0f} MB",
                     f"{_spread(p.early_seconds)} ({statistics.median(p.early_seconds) / p.bound:.2f}x)",
                     ", ".join(map(str, p.early_requests)),
+                    f"{_spread(p.wide_seconds)} ({statistics.median(p.wide_seconds) / p.bound:.2f}x)",
+                    ", ".join(map(str, p.wide_requests)),
                 )
                 for p in run.plan
             ],

@@ -71,6 +71,7 @@ class ServedEmulator:
             "TWILIO_API_KEY": "",
             "TWILIO_API_SECRET": "",
             "CNAMCTL_API_URL": self.base_url,
+            "CNAMCTL_READ_CONCURRENCY": "",  # the default, whatever the caller's environment
             "NO_COLOR": "1",
         }
 

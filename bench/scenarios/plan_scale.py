@@ -6,7 +6,9 @@ for one read, the minimum paging allows, the same read with the numbers read
 page by page (``shard_numbers=False``: its time, its requests, and whether it
 read exactly the same account), and the whole ``cnamctl plan`` command as a
 child process, ``repeats`` times (interpreter start-up, manifest loading, read,
-diff, rendering; its requests and its peak RSS). On the naive-baseline fleet,
+diff, rendering; its requests and its peak RSS), the same with ``--read-early``
+and with ``CNAMCTL_READ_CONCURRENCY=64`` (twice the default requests in flight,
+for an account whose Twilio limit allows it). On the naive-baseline fleet,
 the naive sequential reader runs against the same emulator in the same run.
 """
 
@@ -25,6 +27,9 @@ from bench.settings import LATENCY_MS, Settings
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest import load_manifests
 from cnamctl.plan import compute_plan
+from cnamctl.twilio.inflight import READ_CONCURRENCY_ENV
+
+WIDE = 64  # requests in flight for the `CNAMCTL_READ_CONCURRENCY` comparison (default: 32)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class PlanAtScale:
     early_seconds: tuple[float, ...]  # the same with --read-early
     early_exits: tuple[int, ...]
     early_requests: tuple[int, ...]
+    wide_seconds: tuple[float, ...]  # the default, with $CNAMCTL_READ_CONCURRENCY=WIDE
+    wide_exits: tuple[int, ...]
+    wide_requests: tuple[int, ...]
 
     @property
     def bound(self) -> float:
@@ -134,6 +142,13 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
                 measured(["plan", "--read-early", "--format", "json", str(manifests)], emulator.env)
             )
             early_requests.append(int(emulator.stats()["total_requests"]))
+        wide = []
+        wide_requests = []
+        wide_env = {**emulator.env, READ_CONCURRENCY_ENV: str(WIDE)}
+        for _ in range(settings.repeats):
+            emulator.reset_stats()
+            wide.append(measured(["plan", "--format", "json", str(manifests)], wide_env))
+            wide_requests.append(int(emulator.stats()["total_requests"]))
     return PlanAtScale(
         fleet=fleet,
         load_seconds=load_seconds,
@@ -150,10 +165,13 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
         cli_seconds=tuple(c.seconds for c in cli),
         cli_exits=tuple(c.exit_code for c in cli),
         cli_requests=tuple(cli_requests),
-        cli_peak_rss_mib=max(c.peak_rss_mib for c in [*cli, *early]),
+        cli_peak_rss_mib=max(c.peak_rss_mib for c in [*cli, *early, *wide]),
         early_seconds=tuple(c.seconds for c in early),
         early_exits=tuple(c.exit_code for c in early),
         early_requests=tuple(early_requests),
+        wide_seconds=tuple(c.seconds for c in wide),
+        wide_exits=tuple(c.exit_code for c in wide),
+        wide_requests=tuple(wide_requests),
     )
 
 

@@ -40,6 +40,7 @@ from cnamctl.live.pages import (
 )
 from cnamctl.live.shards import NumbersRead
 from cnamctl.policies import DEFAULT_POLICIES
+from cnamctl.twilio import inflight
 from cnamctl.twilio.failures import access_error
 
 # What planning reads from each list's records (pages.py refuses records without it).
@@ -55,19 +56,13 @@ ENTITY_ASSIGNMENT = Shape(("sid", "object_sid"))
 ENDPOINT_ASSIGNMENT = Shape(("sid", "channel_endpoint_sid"))
 
 
-# Requests in flight at once. Twilio limits each account's concurrent requests and
-# answers 429 (error 20429) above the limit, safe to retry
-# (https://www.twilio.com/docs/api/errors/20429); the limit is not published, and
-# 32 stays well below the figures quoted for it. The HTTP client keeps as many
-# connections (twilio/client.py).
-READ_CONCURRENCY = 32
 NUMBERS_KEY = "incoming_phone_numbers"
 
 
 def read_snapshot(
     client: Client,
     *,
-    max_workers: int = READ_CONCURRENCY,
+    max_workers: int | None = None,
     policies: Sequence[str] = DEFAULT_POLICIES,
     shard_numbers: bool = True,
     stop: threading.Event | None = None,
@@ -75,9 +70,13 @@ def read_snapshot(
     """Read numbers, business profiles, end users, caller IDs, and the trust products
     of ``policies`` (one PolicySid-filtered list each; the plan's policies come from
     ``cnamctl.plan.scope``, the default is the CNAM policy alone).
+    ``max_workers``: requests in flight at once; default: as many as the client keeps
+    connections (``twilio/inflight.py``: Twilio limits each account's concurrent
+    requests; ``$CNAMCTL_READ_CONCURRENCY``);
     ``shard_numbers=False``: the numbers page by page (the benchmark's comparison);
     ``stop``: once set, no new request (PageRefused): the read is not needed."""
     policies = tuple(dict.fromkeys(policies))
+    max_workers = max_workers or _in_flight(client)
     stopped = stop.is_set if stop is not None else None
     account = f"{API_2010}/2010-04-01/Accounts/{client.account_sid}"
     hub = f"{TRUSTHUB}/v1"
@@ -196,6 +195,13 @@ def read_snapshot(
 
 
 T = TypeVar("T")
+
+
+def _in_flight(client: Client) -> int:
+    """The client's connections (``make_client(pool_size=...)``), or the default for
+    a client cnamctl did not make."""
+    size = getattr(client.http_client, "pool_size", None)
+    return size if isinstance(size, int) and size > 0 else inflight.DEFAULT
 
 
 def _records(future: Future[list[Record]]) -> list[Record]:

@@ -6,6 +6,7 @@ from twilio.rest import Client
 
 from cnamctl.twilio.credentials import Credentials
 from cnamctl.twilio.http import RequestMeter, RewritingHttpClient
+from cnamctl.twilio.inflight import DEFAULT as DEFAULT_IN_FLIGHT
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.timeouts import Timeouts
 from cnamctl.twilio.url import ApiUrl
@@ -16,13 +17,14 @@ def make_client(
     api_url: str | ApiUrl | None = None,
     *,
     timeout: float | Timeouts | None = None,
-    pool_size: int = 32,
+    pool_size: int = DEFAULT_IN_FLIGHT,
     max_rps: float | None = None,
 ) -> Client:
     """A twilio SDK client; with ``api_url`` all traffic goes to that base URL.
 
     ``timeout``: seconds for a whole request (connect and read timeouts stay at
     their defaults, capped by it), or every ``Timeouts`` part; default: ``Timeouts()``.
+    ``pool_size``: connections kept, and requests a read keeps in flight (``inflight.py``).
     ``max_rps``: pace every request of this client (its own account's limiter)."""
     timeouts = Timeouts.within(timeout) if isinstance(timeout, int | float) else timeout
     http = RewritingHttpClient(

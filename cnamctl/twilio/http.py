@@ -55,6 +55,7 @@ from twilio.http import HttpClient
 from cnamctl.errors import NotTwilioError
 from cnamctl.twilio.answers import Answer, parse_answer
 from cnamctl.twilio.deadline import WATCHDOG
+from cnamctl.twilio.inflight import DEFAULT as DEFAULT_IN_FLIGHT
 from cnamctl.twilio.paging import PagingGuard
 from cnamctl.twilio.ratelimit import RateLimiter
 from cnamctl.twilio.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
@@ -123,7 +124,7 @@ class RewritingHttpClient(HttpClient):
         base_url: str | ApiUrl | None = None,
         *,
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
-        pool_size: int = 32,
+        pool_size: int = DEFAULT_IN_FLIGHT,
         retries: ReadRetries | None = None,
         limiter: RateLimiter | None = None,
         meter: RequestMeter | None = None,
@@ -136,6 +137,7 @@ class RewritingHttpClient(HttpClient):
         self.retries_policy = retries or ReadRetries()
         self.limiter = limiter or RateLimiter(None)
         self.meter = meter
+        self.pool_size = pool_size  # connections kept: a read's requests in flight
         self.transport = Transport(pool_size=pool_size)
         self._watchdog = WATCHDOG
         self._paging = PagingGuard()

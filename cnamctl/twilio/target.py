@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from twilio.rest import Client
 
 from cnamctl.text import inert
+from cnamctl.twilio import inflight
 from cnamctl.twilio.accounts import account_credentials
 from cnamctl.twilio.client import make_client
 from cnamctl.twilio.credentials import Credentials
@@ -43,6 +44,7 @@ class Endpoint:
     embedded: Credentials | None = None  # the embedded emulator's demo account
     max_rps: float | None = None  # pace every client made here (apply --max-rps)
     timeouts: Timeouts = DEFAULT_TIMEOUTS  # of every request ($CNAMCTL_HTTP_TIMEOUT)
+    read_concurrency: int = inflight.DEFAULT  # requests in flight ($CNAMCTL_READ_CONCURRENCY)
 
     def __str__(self) -> str:
         return self.label
@@ -59,7 +61,13 @@ class Endpoint:
             credentials = account_credentials(
                 account, self.env, self.api_url, self.embedded, timeouts=self.timeouts
             )
-        return make_client(credentials, self.api_url, timeout=self.timeouts, max_rps=self.max_rps)
+        return make_client(
+            credentials,
+            self.api_url,
+            timeout=self.timeouts,
+            pool_size=self.read_concurrency,
+            max_rps=self.max_rps,
+        )
 
 
 @contextmanager
@@ -76,14 +84,15 @@ def open_endpoint(
     if isinstance(api_url, str):
         api_url = ApiUrl.parse(api_url)
     timeouts = timeouts_from_env(env)
+    in_flight = inflight.read_concurrency_from_env(env)
     if not embedded:
         label = f"emulator at {api_url.display}" if api_url else "Twilio"
-        yield Endpoint(api_url, label, env, None, max_rps, timeouts)
+        yield Endpoint(api_url, label, env, None, max_rps, timeouts, in_flight)
         return
     with serve_embedded(env) as served:
         label = f"embedded emulator ({inert(str(served.db_path), keep_lines=False)})"
         url = ApiUrl.parse(served.base_url)
-        yield Endpoint(url, label, env, served.credentials, max_rps, timeouts)
+        yield Endpoint(url, label, env, served.credentials, max_rps, timeouts, in_flight)
 
 
 @contextmanager

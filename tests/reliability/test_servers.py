@@ -508,6 +508,13 @@ def test_a_bad_http_timeout_is_a_usage_error(stub, tmp_path, value):
     assert stub.count() == 0
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "many", "101", "3.5", "\uff13\uff12"])
+def test_a_bad_read_concurrency_is_a_usage_error(stub, tmp_path, value):
+    env = env_for(stub.base_url, CNAMCTL_READ_CONCURRENCY=value)
+    assert_one_clean_error(run(["plan", manifests(tmp_path)], env), "CNAMCTL_READ_CONCURRENCY=")
+    assert stub.count() == 0
+
+
 # --- 5. silence, trickles, closed ports -----------------------------------------------------
 
 
