@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cnamctl.emulator.storage.rendered import encode_many
@@ -42,6 +43,12 @@ def pages(draw: Any) -> list[dict[str, Any]]:
 
 
 @given(pages())
+@example(  # found by this test: False == 0, so the template's false stood for a row's 0
+    [
+        {"": "\u2060cnamctl-slot\u2060", "0": [[False, None, False]]},
+        {"": None, "0": [[0, None, False]]},
+    ]
+)
 def test_encode_many_is_json_dumps_of_each(resources: list[dict[str, Any]]) -> None:
     assert encode_many(resources) == [json.dumps(r).encode("utf-8") for r in resources]
 
@@ -53,3 +60,23 @@ def test_a_page_of_numbers_is_encoded_from_one_template() -> None:
     ]
     numbers[500]["capabilities"] = {"voice": False}  # a row unlike the template
     assert encode_many(numbers) == [json.dumps(n).encode() for n in numbers]
+
+
+@pytest.mark.parametrize(
+    ("first", "other"),
+    [
+        (False, 0),
+        (True, 1),
+        (1, 1.0),
+        (0.0, -0.0),
+        ([False], [0]),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+        ({1: "x"}, {True: "x"}),
+        ((1, 2), [1, 2]),
+    ],
+)
+def test_values_equal_to_the_templates_but_encoded_otherwise(first: Any, other: Any) -> None:
+    """Equal to Python, not to JSON: each row keeps its own encoding."""
+    rows = [{"sid": f"PN{i}", "flag": first} for i in range(10)]
+    rows[5]["flag"] = other
+    assert encode_many(rows) == [json.dumps(r).encode() for r in rows]

@@ -14,7 +14,7 @@ Rows not yet rendered are encoded a page at a time by :func:`encode_many`: the
 resources of one list share their keys and most values (the account, the URLs'
 shape, the capabilities), so a page is encoded as one template, built from its
 first resource, with only the values that differ from row to row encoded per row:
-the same bytes as ``json.dumps`` of each, in about a third of the time (a 1,000-row
+the same bytes as ``json.dumps`` of each, in about two thirds of the time (a 1,000-row
 page of numbers the first time it is served).
 """
 
@@ -106,7 +106,14 @@ def encode_many(resources: Sequence[dict[str, Any]]) -> list[bytes]:
         return [_dumps(r) for r in resources]
     first = resources[0]
     keys = tuple(first)
-    varying = [k for k in keys if any(r.get(k) != first[k] for r in resources[1 : 1 + _SAMPLE])]
+    if not all(type(k) is str for k in keys):
+        return [_dumps(r) for r in resources]  # 1 and True are one key to ==, not to JSON
+    # == holds between values JSON writes apart (False == 0, 1 == 1.0, 0.0 == -0.0,
+    # dicts in another key order); their reprs differ as their encodings do, so a
+    # value that is not text is the template's only if its repr is too.
+    varying = [
+        k for k in keys if any(not _same(r.get(k), first[k]) for r in resources[1 : 1 + _SAMPLE])
+    ]
     fixed = [k for k in keys if k not in varying]
     if not varying or not fixed:
         return [_dumps(r) for r in resources]
@@ -115,11 +122,18 @@ def encode_many(resources: Sequence[dict[str, Any]]) -> list[bytes]:
     if len(parts) != len(varying) + 1:  # the marker appeared elsewhere too
         return [_dumps(r) for r in resources]
     fixed_of, fixed_values = itemgetter(*fixed), itemgetter(*fixed)(first)
+    untyped = [k for k in fixed if type(first[k]) is not str]  # text: == is enough
+    untyped_of = itemgetter(*untyped) if untyped else None
+    untyped_repr = repr(untyped_of(first)) if untyped_of else ""
     varying_of = itemgetter(*varying)
     single = len(varying) == 1
     encoded: list[bytes] = []
     for resource in resources:
-        if tuple(resource) != keys or fixed_of(resource) != fixed_values:
+        if (
+            tuple(resource) != keys
+            or fixed_of(resource) != fixed_values
+            or (untyped_of is not None and repr(untyped_of(resource)) != untyped_repr)
+        ):
             encoded.append(_dumps(resource))
             continue
         values = (varying_of(resource),) if single else varying_of(resource)
@@ -129,6 +143,11 @@ def encode_many(resources: Sequence[dict[str, Any]]) -> list[bytes]:
             pieces.append(part)
         encoded.append("".join(pieces).encode("utf-8"))
     return encoded
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether ``a`` and ``b`` are encoded alike: equal, and (unless text) of equal repr."""
+    return a == b and (type(a) is str or repr(a) == repr(b))
 
 
 def _dumps(resource: dict[str, Any]) -> bytes:
