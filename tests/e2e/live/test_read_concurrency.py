@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.seeds import account, business_profile, numbers, seed
 
 from cnamctl.emulator import Emulator, EmulatorConfig
 from cnamctl.live.reader import read_snapshot
@@ -30,24 +31,9 @@ PROFILES = 12  # each one assignment list: 12 requests that can go at once
 
 
 def _seed() -> dict[str, Any]:
-    numbers = [f"+1415555{i:04d}" for i in range(PROFILES * 2)]
-    return {
-        "accounts": [
-            {
-                "sid": ACCOUNT,
-                "auth_token": TOKEN,
-                "incoming_numbers": numbers,
-                "business_profiles": [
-                    {
-                        "friendly_name": f"Co {i}",
-                        "status": "twilio-approved",
-                        "phone_numbers": numbers[2 * i : 2 * i + 2],
-                    }
-                    for i in range(PROFILES)
-                ],
-            }
-        ]
-    }
+    phones = numbers("+1415555", 0, PROFILES * 2)
+    profiles = [business_profile(f"Co {i}", phones[2 * i : 2 * i + 2]) for i in range(PROFILES)]
+    return seed(account(ACCOUNT, TOKEN, incoming_numbers=phones, business_profiles=profiles))
 
 
 class _InFlight:
@@ -72,8 +58,8 @@ class _InFlight:
 
 
 @contextmanager
-def _served(seed: int) -> Iterator[str]:
-    config = EmulatorConfig(latency_ms=5.0, jitter_ms=25.0, random_seed=seed)
+def _served(random_seed: int) -> Iterator[str]:
+    config = EmulatorConfig(latency_ms=5.0, jitter_ms=25.0, random_seed=random_seed)
     with Emulator(":memory:", seed=_seed(), config=config) as emu, emu.serve(port=0) as server:
         yield server.base_url
 
@@ -86,10 +72,12 @@ def _env(bound: str | None) -> dict[str, str]:
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(bound=st.integers(min_value=1, max_value=6), seed=st.integers(0, 2**16))
-def test_a_read_never_has_more_requests_in_flight_than_the_bound(bound: int, seed: int) -> None:
+@given(bound=st.integers(min_value=1, max_value=6), random_seed=st.integers(0, 2**16))
+def test_a_read_never_has_more_requests_in_flight_than_the_bound(
+    bound: int, random_seed: int
+) -> None:
     with (
-        _served(seed) as base_url,
+        _served(random_seed) as base_url,
         open_endpoint(base_url, False, _env(str(bound))) as endpoint,
     ):
         client = endpoint.client_for(None)
