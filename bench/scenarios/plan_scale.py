@@ -18,11 +18,11 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from bench.cli import measured
+from bench.cli import CliRun, measured
 from bench.fleet import Fleet
 from bench.naive import NaiveRead, naive_read, snapshot_counts
 from bench.paging import minimum_requests, pages
-from bench.served import serve_fleet
+from bench.served import ServedEmulator, serve_fleet
 from bench.settings import LATENCY_MS, Settings
 from cnamctl.live.reader import read_snapshot
 from cnamctl.manifest import load_manifests
@@ -128,27 +128,12 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
         same = plain.fingerprints() == live.fingerprints() and {
             sid: n.phone_number for sid, n in plain.numbers.items()
         } == {sid: n.phone_number for sid, n in live.numbers.items()}
-        cli = []
-        cli_requests = []
-        for _ in range(settings.repeats):
-            emulator.reset_stats()
-            cli.append(measured(["plan", "--format", "json", str(manifests)], emulator.env))
-            cli_requests.append(int(emulator.stats()["total_requests"]))
-        early = []
-        early_requests = []
-        for _ in range(settings.repeats):
-            emulator.reset_stats()
-            early.append(
-                measured(["plan", "--read-early", "--format", "json", str(manifests)], emulator.env)
-            )
-            early_requests.append(int(emulator.stats()["total_requests"]))
-        wide = []
-        wide_requests = []
+        plan_json = ["plan", "--format", "json", str(manifests)]
+        cli, cli_requests = _cli_runs(emulator, plan_json, emulator.env, settings.repeats)
+        early_json = ["plan", "--read-early", "--format", "json", str(manifests)]
+        early, early_requests = _cli_runs(emulator, early_json, emulator.env, settings.repeats)
         wide_env = {**emulator.env, READ_CONCURRENCY_ENV: str(WIDE)}
-        for _ in range(settings.repeats):
-            emulator.reset_stats()
-            wide.append(measured(["plan", "--format", "json", str(manifests)], wide_env))
-            wide_requests.append(int(emulator.stats()["total_requests"]))
+        wide, wide_requests = _cli_runs(emulator, plan_json, wide_env, settings.repeats)
     return PlanAtScale(
         fleet=fleet,
         load_seconds=load_seconds,
@@ -173,6 +158,19 @@ def plan_at_scale(fleet: Fleet, settings: Settings) -> PlanAtScale:
         wide_exits=tuple(c.exit_code for c in wide),
         wide_requests=tuple(wide_requests),
     )
+
+
+def _cli_runs(
+    emulator: ServedEmulator, args: list[str], env: dict[str, str], repeats: int
+) -> tuple[list[CliRun], list[int]]:
+    """``cnamctl ARGS`` ``repeats`` times, and the requests the emulator saw for each."""
+    runs: list[CliRun] = []
+    requests: list[int] = []
+    for _ in range(repeats):
+        emulator.reset_stats()
+        runs.append(measured(args, env))
+        requests.append(int(emulator.stats()["total_requests"]))
+    return runs, requests
 
 
 def naive_baseline(fleet: Fleet, settings: Settings) -> NaiveBaseline:

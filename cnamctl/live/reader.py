@@ -42,6 +42,7 @@ from cnamctl.live.shards import NumbersRead
 from cnamctl.policies import DEFAULT_POLICIES
 from cnamctl.twilio import inflight
 from cnamctl.twilio.failures import access_error
+from cnamctl.twilio.http import RewritingHttpClient
 
 # What planning reads from each list's records (pages.py refuses records without it).
 NUMBER = Shape(("sid", "phone_number"), {"friendly_name": str, "voice_caller_id_lookup": bool})
@@ -200,8 +201,8 @@ T = TypeVar("T")
 def _in_flight(client: Client) -> int:
     """The client's connections (``make_client(pool_size=...)``), or the default for
     a client cnamctl did not make."""
-    size = getattr(client.http_client, "pool_size", None)
-    return size if isinstance(size, int) and size > 0 else inflight.DEFAULT
+    http = client.http_client
+    return http.pool_size if isinstance(http, RewritingHttpClient) else inflight.DEFAULT
 
 
 def _records(future: Future[list[Record]]) -> list[Record]:

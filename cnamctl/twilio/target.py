@@ -87,12 +87,14 @@ def open_endpoint(
     in_flight = inflight.read_concurrency_from_env(env)
     if not embedded:
         label = f"emulator at {api_url.display}" if api_url else "Twilio"
-        yield Endpoint(api_url, label, env, None, max_rps, timeouts, in_flight)
+        yield Endpoint(api_url, label, env, None, max_rps, timeouts, read_concurrency=in_flight)
         return
     with serve_embedded(env) as served:
         label = f"embedded emulator ({inert(str(served.db_path), keep_lines=False)})"
         url = ApiUrl.parse(served.base_url)
-        yield Endpoint(url, label, env, served.credentials, max_rps, timeouts, in_flight)
+        yield Endpoint(
+            url, label, env, served.credentials, max_rps, timeouts, read_concurrency=in_flight
+        )
 
 
 @contextmanager
